@@ -1,0 +1,1 @@
+"""Answer questions from the index: retrieve, rerank, answer, cite, evaluate."""

@@ -1,0 +1,1 @@
+"""Evaluation of the question-answering pipeline over question/answer sets."""

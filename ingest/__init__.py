@@ -1,0 +1,1 @@
+"""Turn policy documents into clean, structured, citable chunks."""

