@@ -1,0 +1,64 @@
+"""Dataclasses of an answer: its citations, the passages it was drawn from, and how well each sentence is supported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.models import Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    """`[n]` in the answer text opens this passage; `quote` is the sentence of the passage that supports it."""
+
+    n: int
+    passage: Passage
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.passage.chunk
+        return {"n": self.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
+                "page_start": c.page_start, "page_end": c.page_end, "section": c.section,
+                "quote": self.quote, "url": c.url, "jurisdiction": c.jurisdiction}
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of the answer, the citation numbers it carries and its support score in [0, 1]."""
+
+    text: str
+    citations: tuple[int, ...]
+    support: float
+    supported: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "support": round(self.support, 4),
+                "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    abstained: bool
+    sentences: tuple[AnswerSentence, ...] = ()
+    support: float = 0.0  # the answer's overall support: the least-supported sentence's score
+    standalone_question: str = ""  # the question as retrieved, after a follow-up was rewritten
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def has_unsupported(self) -> bool:
+        return any(not s.supported for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question, "standalone_question": self.standalone_question or self.question,
+            "text": self.text, "abstained": self.abstained, "support": round(self.support, 4),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,50 @@
+"""Dataclasses that cross the index boundary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from ingest.models import Chunk
+
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as a search returns it: ranked and scored."""
+
+    chunk: Chunk
+    score: float
+    rank: int = 0
+
+    def with_rank(self, rank: int) -> Passage:
+        return replace(self, rank=rank)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields of `policyqa search --json`."""
+        c = self.chunk
+        return {
+            "rank": self.rank, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
+            "page_start": c.page_start, "page_end": c.page_end, "section": c.section, "text": c.text,
+            "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
+        }
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search to some jurisdictions and/or documents; empty means no restriction."""
+
+    jurisdictions: frozenset[str] = frozenset()
+    doc_ids: frozenset[str] = frozenset()
+
+    def accepts(self, chunk: Chunk) -> bool:
+        return (not self.jurisdictions or chunk.jurisdiction in self.jurisdictions) and (
+            not self.doc_ids or chunk.doc_id in self.doc_ids)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.jurisdictions or self.doc_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: sorted(v) for k, v in asdict(self).items()}

@@ -1,0 +1,192 @@
+"""Structure-aware chunking: a chunk never spans two structural units (article, recital, annex, section);
+long units split at paragraph, then sentence boundaries, with a small overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ingest.models import Chunk, SourceEntry, make_chunk_id
+from ingest.structure import Block
+
+TokenCounter = Callable[[str], int]
+
+# Units that are cited by their number: never merged with a neighbour, even when tiny.
+CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})
+_ABBREVIATIONS = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bSec)(?<!\bArt)(?<!\bU\.S)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)"
+_SENTENCE_BOUNDARY = re.compile(_ABBREVIATIONS + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def estimate_tokens(text: str) -> int:
+    """WordPiece-like count: words and punctuation, plus a share for long words split into pieces."""
+    tokens = _TOKEN.findall(text)
+    return len(tokens) + sum(1 for t in tokens if len(t) > 9)
+
+
+@dataclass(frozen=True)
+class ChunkingParams:
+    target_tokens: int = 160
+    max_tokens: int = 230
+    overlap_tokens: int = 24
+    min_tokens: int = 40
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_tokens <= self.target_tokens <= self.max_tokens:
+            raise ValueError("chunk sizes must satisfy 0 < min_tokens <= target_tokens <= max_tokens")
+        if not 0 <= self.overlap_tokens < self.target_tokens:
+            raise ValueError("chunk overlap must be at least 0 and below target_tokens")
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A run of cleaned text (a paragraph or one of its sentences) with its token count."""
+
+    start: int
+    end: int
+    tokens: int
+    block: int
+
+
+def sentence_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, shifted by `offset`."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_BOUNDARY.finditer(text):
+        spans.append((offset + start, offset + match.start() + len(match.group(0).rstrip())))
+        start = match.end()
+    spans.append((offset + start, offset + len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
+    """Split an over-long sentence at word boundaries into pieces that fit."""
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    last_space = start
+    for match in re.finditer(r"\s+", text[start:end]):
+        at = start + match.start()
+        if count(text[piece_start:at]) > max_tokens and last_space > piece_start:
+            pieces.append((piece_start, last_space))
+            piece_start = last_space + 1
+        last_space = at
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _spans_of_unit(blocks: list[tuple[int, Block]], offsets: list[int], text: str, params: ChunkingParams,
+                   count: TokenCounter) -> list[_Span]:
+    spans: list[_Span] = []
+    for index, block in blocks:
+        start = offsets[index]
+        end = start + len(block.text)
+        tokens = count(block.text)
+        if tokens <= params.target_tokens:
+            spans.append(_Span(start, end, tokens, index))
+            continue
+        for s, e in sentence_spans(block.text, start):
+            n = count(text[s:e])
+            pieces = [(s, e)] if n <= params.max_tokens else _hard_split(text, s, e, params.max_tokens, count)
+            spans.extend(_Span(ps, pe, count(text[ps:pe]), index) for ps, pe in pieces)
+    return spans
+
+
+def _pack(spans: list[_Span], params: ChunkingParams) -> list[list[_Span]]:
+    """Greedy packing up to the target; each new chunk opens with the previous chunk's last short sentences."""
+    chunks: list[list[_Span]] = []
+    current: list[_Span] = []
+    fresh = 0  # spans in `current` that are not overlap
+    for span in spans:
+        size = sum(s.tokens for s in current)
+        if current and fresh and size + span.tokens > params.target_tokens:
+            chunks.append(current)
+            overlap: list[_Span] = []
+            for previous in reversed(current):
+                if sum(s.tokens for s in overlap) + previous.tokens > params.overlap_tokens:
+                    break
+                if previous.block != span.block:
+                    break  # overlap only repeats sentences of the paragraph being split
+                overlap.insert(0, previous)
+            current, fresh = overlap, 0
+        current.append(span)
+        fresh += 1
+    if current and fresh:
+        chunks.append(current)
+    if len(chunks) > 1:
+        last_size = sum(s.tokens for s in chunks[-1])
+        merged = _merge_without_overlap(chunks[-2], chunks[-1])
+        if last_size < params.min_tokens and sum(s.tokens for s in merged) <= params.max_tokens:
+            chunks[-2:] = [merged]
+    return chunks
+
+
+def _merge_without_overlap(first: list[_Span], second: list[_Span]) -> list[_Span]:
+    return first + [s for s in second if s.start >= first[-1].end]
+
+
+def _units(blocks: list[Block]) -> Iterator[list[tuple[int, Block]]]:
+    """Consecutive blocks of one unit; a bare heading (chapter, part) joins the unit that follows it."""
+    group: list[tuple[int, Block]] = []
+    for index, block in enumerate(blocks):
+        if group and block.unit != group[-1][1].unit and not all(b.is_heading for _, b in group):
+            yield group
+            group = []
+        group.append((index, block))
+    if group:
+        yield group
+
+
+def _merge_tiny_units(units: list[list[tuple[int, Block]]], params: ChunkingParams,
+                      count: TokenCounter) -> list[list[tuple[int, Block]]]:
+    """Fold a tiny unit into the next one when neither is a citable unit and they share a top section."""
+    merged: list[list[tuple[int, Block]]] = []
+    for unit in units:
+        if merged:
+            previous = merged[-1]
+            p_block, u_block = previous[-1][1], unit[-1][1]
+            small = sum(count(b.text) for _, b in previous) < params.min_tokens
+            if (small and p_block.unit_kind not in CITABLE_UNITS and u_block.unit_kind not in CITABLE_UNITS
+                    and p_block.path[:1] == u_block.path[:1]):
+                merged[-1] = previous + unit
+                continue
+        merged.append(unit)
+    return merged
+
+
+def _section(blocks: list[Block]) -> str:
+    path = " > ".join(blocks[-1].path)
+    markers = [b.marker for b in blocks if b.marker]
+    if not markers:
+        return path
+    span = markers[0] if markers[0] == markers[-1] else f"{markers[0]}–{markers[-1]}"
+    return f"{path} > {span}" if path else span
+
+
+def chunk_blocks(entry: SourceEntry, blocks: list[Block], params: ChunkingParams,
+                 count: TokenCounter = estimate_tokens) -> tuple[str, list[Chunk]]:
+    """The document's cleaned text and its chunks; chunk text is always a slice of that text."""
+    offsets: list[int] = []
+    position = 0
+    for block in blocks:
+        offsets.append(position)
+        position += len(block.text) + 1
+    text = "\n".join(block.text for block in blocks)
+    chunks: list[Chunk] = []
+    for unit in _merge_tiny_units(list(_units(blocks)), params, count):
+        for packed in _pack(_spans_of_unit(unit, offsets, text, params, count), params):
+            start, end = packed[0].start, packed[-1].end
+            first, last = blocks[packed[0].block], blocks[packed[-1].block]
+            covered = [blocks[i] for i in sorted({s.block for s in packed})]
+            section = _section(covered)
+            chunk_text = text[start:end]
+            chunks.append(Chunk(
+                chunk_id=make_chunk_id(entry.id, section, chunk_text),
+                doc_id=entry.id, title=entry.title, jurisdiction=entry.jurisdiction,
+                page_start=first.page_at(start - offsets[packed[0].block]),
+                page_end=last.page_at(end - 1 - offsets[packed[-1].block]),
+                section=section, char_start=start, char_end=end, text=chunk_text,
+                url=entry.url, issuer=entry.issuer,
+            ))
+    return text, chunks

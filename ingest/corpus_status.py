@@ -1,0 +1,153 @@
+"""Compare the corpus directory with the manifest: which documents are present, missing, modified or extra."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ingest.models import SourceEntry
+
+Status = Literal["present", "missing", "modified", "extra"]
+CORPUS_SUFFIXES = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
+SYNC_SIDECAR = ".policyqa-sync.json"
+_HEAD_BYTES = 256 * 1024  # a title sits near the top; no need to read a whole large file
+_MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """One document's state in the corpus directory."""
+
+    entry: SourceEntry
+    path: Path
+    status: Status
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in blocks so large PDFs need little memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def corpus_status(entries: list[SourceEntry], corpus_dir: Path) -> list[DocumentStatus]:
+    """Manifest documents in manifest order, then the directory's extra documents by file name."""
+    corpus_dir = Path(corpus_dir)
+    statuses = [_entry_status(entry, corpus_dir / entry.file) for entry in entries]
+    named = {entry.file for entry in entries}
+    statuses += [
+        DocumentStatus(infer_entry(path), path, "extra")
+        for path in _document_files(corpus_dir)
+        if path.name not in named
+    ]
+    return statuses
+
+
+def _entry_status(entry: SourceEntry, path: Path) -> DocumentStatus:
+    if not path.is_file():
+        return DocumentStatus(entry, path, "missing")
+    if entry.sha256 and sha256_file(path) != entry.sha256:
+        return DocumentStatus(entry, path, "modified")
+    return DocumentStatus(entry, path, "present")
+
+
+def _document_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in corpus_dir.iterdir()
+        if path.is_file()
+        and not path.name.startswith(".")  # temp files of an interrupted sync, the sidecar, editor files
+        and path.name != SYNC_SIDECAR
+        and path.suffix.lower() in CORPUS_SUFFIXES
+    )
+
+
+def infer_entry(path: Path) -> SourceEntry:
+    """Facts for a file the manifest does not name: id from the stem, title from the file when it has one.
+
+    Never raises on a damaged file (the title falls back to the stem); ingestion reports such files.
+    """
+    path = Path(path)
+    try:
+        title = infer_title(path)
+    except Exception:  # noqa: BLE001 - any parser failure on a user's file must not stop `corpus list`
+        title = ""
+    return SourceEntry(id=path.stem, file=path.name, title=title or path.stem, jurisdiction="unknown")
+
+
+def infer_title(path: Path) -> str:
+    """The title a file declares: PDF metadata, Markdown heading, HTML <title>/<h1>, or a text's first line."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return _pdf_title(path)
+    with open(path, "rb") as handle:
+        head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    if suffix in (".md", ".markdown"):
+        return markdown_title(head)
+    if suffix in (".html", ".htm"):
+        return html_title(head)
+    return text_title(head)
+
+
+def _pdf_title(path: Path) -> str:
+    from pypdf import PdfReader
+
+    metadata = PdfReader(path).metadata
+    return _clean(str(metadata.title)) if metadata and metadata.title else ""
+
+
+def markdown_title(text: str) -> str:
+    """The front matter's `title:`, else the first ATX heading (`# Title`), else ""."""
+    body = text.lstrip("\ufeff")
+    if body.startswith("---"):
+        front, _, rest = body[3:].partition("\n---")
+        body = rest
+        match = re.search(r"^title:\s*(.+?)\s*$", front, flags=re.MULTILINE)
+        if match:
+            return _clean(_unquote(match.group(1)))
+    match = re.search(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", body, flags=re.MULTILINE)
+    return _clean(match.group(1)) if match else ""
+
+
+def html_title(text: str) -> str:
+    """The page's <title>, else its first <h1>, else ""."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in (soup.title, soup.h1):
+        if tag is not None and tag.get_text(strip=True):
+            return _clean(tag.get_text(" ", strip=True))
+    return ""
+
+
+def text_title(text: str) -> str:
+    """The first non-empty line, else ""."""
+    for line in text.lstrip("\ufeff").splitlines():
+        if line.strip():
+            return _clean(line)
+    return ""
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            # YAML double-quoted strings use JSON's escapes plus a few of its own, such as "\_" (no-break space).
+            return str(json.loads(value.replace("\\_", " ")))
+        except ValueError:
+            return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
+
+
+def _clean(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1].rstrip() + "…"

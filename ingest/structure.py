@@ -1,0 +1,263 @@
+"""Recognise a document's own structure (articles, recitals, annexes, NIST categories, numbered sections,
+Markdown headings) and assemble its lines into paragraphs that each carry a section path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.clean import known_hyphenated_words
+
+_ROMAN = r"[IVXLC]+"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A structural heading: `level` orders nesting; `unit` headings (article, recital, annex) are never spanned."""
+
+    kind: str
+    level: int
+    label: str
+    needs_title: bool = False  # the title stands on the next line (EU chapters, sections, articles, annexes)
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph (or heading) of cleaned text with its place in the document."""
+
+    text: str
+    page_start: int
+    page_end: int
+    path: tuple[str, ...]  # section path of the unit the block belongs to
+    unit: int  # ordinal of the structural unit; chunks never span two
+    marker: str  # paragraph marker inside the unit, e.g. "1(f)"; "" when none
+    is_heading: bool = False
+    unit_kind: str = ""
+    page_breaks: tuple[tuple[int, int], ...] = ()  # (offset in text, page) where a new page begins
+
+    def page_at(self, offset: int) -> int:
+        """The page of a character offset inside this block's text."""
+        page = self.page_start
+        for at, number in self.page_breaks:
+            if offset >= at:
+                page = number
+        return page
+
+
+_HEADING_RULES: list[tuple[re.Pattern[str], str, str, int, bool]] = [
+    (re.compile(rf"^CHAPTER ({_ROMAN})$"), "chapter", "Chapter {0}", 1, True),
+    (re.compile(r"^SECTION (\d+)$"), "section", "Section {0}", 2, True),
+    (re.compile(r"^Article (\d+)$"), "article", "Article {0}", 3, True),
+    (re.compile(rf"^ANNEX ({_ROMAN})$"), "annex", "Annex {0}", 1, True),
+    (re.compile(r"^Part (\d+): (.{3,80})$"), "part", "Part {0}: {1}", 1, False),
+    (re.compile(r"^Appendix ([A-D]): (.{3,100})$"), "appendix", "Appendix {0}: {1}", 1, False),
+    (re.compile(r"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2})\b:?"), "subcategory", "{0}", 3, False),
+    (re.compile(r"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}):\s+(.{3,})$"), "category", "{0}: {1}", 2, False),
+    (re.compile(r"^Sec\. (\d+)\.\s+([^.]{3,160})(?:\.|$)"), "sec", "Sec. {0}. {1}", 1, False),
+    (re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s+(.{3,110})$"), "numbered", "{0} {1}", 2, False),
+    (re.compile(r"^(\d{1,2})\.\s+(.{3,80})$"), "numbered", "{0}. {1}", 1, False),
+    (re.compile(rf"^({_ROMAN})\. ([A-Z]{{3,}})\b"), "clause", "{0}. {1}", 1, False),
+    (re.compile(rf"^(Pillar {_ROMAN}):\s*(.{{3,80}})$"), "pillar", "{0}: {1}", 1, False),
+]
+_TITLE_CHECKED = {"numbered", "sec"}
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+
+
+def _reads_as_title(text: str, level: int) -> bool:
+    """Second-level numbers (`2.1 Investing in AI`) need only read as a short label; others title case."""
+    if level == 2 and text[:1].isupper() and len(text.split()) <= 12 and not text.rstrip().endswith((":", ";", ",")):
+        return True
+    return is_title_case(text)
+
+
+def is_title_case(text: str) -> bool:
+    """Every word capitalised but the small ones: how headings are written, and running sentences are not."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text.rstrip("."))]
+    if not words or len(words) > 16:
+        return False
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_RECITAL = re.compile(r"^\((\d{1,3})\)\s+\S")
+_PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.\s+\S")
+_POINT = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5}|\d{1,3})\)\s+\S")
+_BULLET = re.compile(r"^([•\-\*–]|\d{1,2}\)|[a-z]\))\s+")
+_SENTENCE_END = re.compile(r"[.:;!?)”\"]$")
+
+
+def classify_heading(text: str, markdown: bool) -> Heading | None:
+    """The heading a line opens, if it is one. Pure: depends on the line alone."""
+    if markdown:
+        m = _MARKDOWN_HEADING.match(text)
+        if m:
+            return Heading("markdown", len(m.group(1)), m.group(2).strip("*_ "))
+    for pattern, kind, template, level, needs_title in _HEADING_RULES:
+        m = pattern.match(text)
+        if m and (kind not in _TITLE_CHECKED or _reads_as_title(m.group(m.lastindex or 0), level)):
+            return Heading(kind, level, template.format(*m.groups()).rstrip("."), needs_title)
+    return None
+
+
+def _starts_paragraph(text: str) -> bool:
+    return bool(_PARAGRAPH_NUMBER.match(text) or _POINT.match(text) or _BULLET.match(text))
+
+
+def _typical_line_length(lines: list[Line]) -> int:
+    lengths = sorted(len(ln.text) for ln in lines if ln.text)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 80
+
+
+def _join(previous: str, following: str, keep_hyphen: set[str]) -> str:
+    """Join two wrapped lines, mending a word split by a line-break hyphen."""
+    if previous.endswith("-") and following[:1].islower() and previous[-2:-1].isalpha():
+        head = re.search(r"([A-Za-z]+)-$", previous)
+        tail = re.match(r"[A-Za-z]+", following)
+        if head and tail and f"{head.group(1)}-{tail.group(0)}".lower() in keep_hyphen:
+            return previous + following
+        return previous[:-1] + following
+    return f"{previous} {following}"
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    page_start: int
+    page_end: int
+    heading: Heading | None = None
+    page_breaks: list[tuple[int, int]] | None = None
+
+    def extend(self, joined_text: str, page: int) -> None:
+        if page != self.page_end:
+            self.page_breaks = (self.page_breaks or []) + [(len(self.text) + 1, page)]
+        self.text = joined_text
+        self.page_end = page
+
+
+def unwrap_blank_separated(lines: list[Line], markdown: bool) -> list[Line]:
+    """Join hard-wrapped lines of text files whose paragraphs are separated by blank lines."""
+    keep_hyphen = known_hyphenated_words([ln.text for ln in lines])
+    joined: list[Line] = []
+    open_paragraph = False
+    for line in lines:
+        text = line.text.strip()
+        standalone = (markdown and (_MARKDOWN_HEADING.match(text) or text.startswith(("|", ">")))) or \
+            _starts_paragraph(text)
+        if not text:
+            joined.append(line)
+            open_paragraph = False
+        elif open_paragraph and not standalone:
+            joined[-1] = Line(joined[-1].page, _join(joined[-1].text, text, keep_hyphen))
+        else:
+            joined.append(Line(line.page, text))
+            open_paragraph = not (markdown and _MARKDOWN_HEADING.match(text))
+    return joined
+
+
+def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool) -> list[_Paragraph]:
+    """Join wrapped lines into paragraphs; headings and enumerated points start new ones."""
+    if blank_separates:
+        lines = unwrap_blank_separated(lines, markdown)
+    keep_hyphen = known_hyphenated_words([ln.text for ln in lines])
+    typical = _typical_line_length(lines)
+    paragraphs: list[_Paragraph] = []
+    current: _Paragraph | None = None
+    previous_raw = ""
+    pending_title: _Paragraph | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            if blank_separates:
+                current = None
+            continue
+        heading = classify_heading(text, markdown)
+        if pending_title is not None and heading is None:
+            # EU chapters, sections, articles and annexes put their title on the line after the number.
+            pending_title.extend(f"{pending_title.text}\n{text}", line.page)
+            assert pending_title.heading is not None
+            pending_title.heading = Heading(pending_title.heading.kind, pending_title.heading.level,
+                                            f"{pending_title.heading.label} {text}")
+            pending_title = None
+            current = None
+            previous_raw = text
+            continue
+        pending_title = None
+        if heading is not None:
+            para = _Paragraph(text, line.page, line.page, heading)
+            paragraphs.append(para)
+            pending_title = para if heading.needs_title else None
+            current = None
+        elif (
+            current is None
+            or _starts_paragraph(text)
+            or blank_separates
+            or (_SENTENCE_END.search(previous_raw) and len(previous_raw) < 0.75 * typical)
+            or (markdown and text.startswith(("|", ">")))
+        ):
+            current = _Paragraph(text, line.page, line.page)
+            paragraphs.append(current)
+        else:
+            current.extend(_join(current.text, text, keep_hyphen), line.page)
+        previous_raw = text
+    return paragraphs
+
+
+def _marker(text: str, current_number: str) -> tuple[str, str]:
+    """The paragraph marker a block opens (`1`, `1(f)`), and the paragraph number now in force."""
+    m = _PARAGRAPH_NUMBER.match(text)
+    if m:
+        return m.group(1), m.group(1)
+    p = _POINT.match(text)
+    if p:
+        return f"{current_number}({p.group(1)})", current_number
+    return "", current_number
+
+
+def build_blocks(lines: list[Line], markdown: bool = False, blank_separates: bool = False) -> list[Block]:
+    """Paragraph blocks with their section path; recitals are recognised before the first article."""
+    paragraphs = assemble_paragraphs(lines, markdown, blank_separates)
+    stack: list[tuple[int, str]] = []
+    unit = 0
+    unit_kind = ""
+    next_recital = 1
+    seen_article = False
+    paragraph_number = ""
+    blocks: list[Block] = []
+    for para in paragraphs:
+        heading = para.heading
+        if heading is not None and heading.kind == "numbered" and unit_kind in ("article", "annex"):
+            heading = None  # inside an article or annex, "1. Title" is a numbered point, not a new section
+        recital = _RECITAL.match(para.text) if heading is None and not seen_article else None
+        if recital and int(recital.group(1)) == next_recital and not para.text[5:].startswith("OJ "):
+            heading = Heading("recital", 3, f"Recital ({next_recital})")
+            next_recital += 1
+            is_heading_block = False
+        else:
+            # a bare heading (no body text on its line) joins the unit that follows it
+            is_heading_block = heading is not None and len(para.text) <= len(heading.label) + 2
+        if heading is not None:
+            if heading.kind == "article":
+                seen_article = True
+            if heading.kind == "annex":
+                stack = []
+            stack = [(lvl, lab) for lvl, lab in stack if lvl < heading.level]
+            stack.append((heading.level, heading.label))
+            unit += 1
+            unit_kind = heading.kind
+            paragraph_number = ""
+        opens_recital = heading is not None and heading.kind == "recital"
+        marker, paragraph_number = ("", paragraph_number) if is_heading_block or opens_recital else _marker(
+            para.text, paragraph_number)
+        blocks.append(Block(
+            text=para.text, page_start=para.page_start, page_end=para.page_end,
+            path=tuple(label for _, label in stack), unit=unit, marker=marker, is_heading=is_heading_block,
+            unit_kind=unit_kind, page_breaks=tuple(para.page_breaks or ()),
+        ))
+    return blocks

@@ -1,0 +1,111 @@
+"""The manifest loader: the real `sources.toml`, and a clear error for each kind of bad entry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.corpus_status import sha256_file
+from ingest.errors import ManifestError
+from ingest.manifest import load_manifest
+from ingest.models import JURISDICTIONS
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+GOOD = """
+[[document]]
+id = "alpha"
+file = "alpha.md"
+title = "Alpha"
+jurisdiction = "eu"
+sha256 = "{sha}"
+"""
+SHA = "a" * 64
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_real_manifest_has_13_documents_whose_files_match_the_shared_corpus() -> None:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+    entries = load_manifest(REPO / "corpus" / "sources.toml")
+    assert len(entries) == 13
+    for entry in entries:
+        path = SHARED_CORPUS / entry.file
+        assert path.is_file(), f"{entry.id}: {path} missing"
+        assert sha256_file(path) == entry.sha256, f"{entry.id}: sha256 differs"
+
+
+def test_entry_fields_are_read_and_optional_ones_default_to_empty(tmp_path: Path) -> None:
+    entries = load_manifest(write(tmp_path, GOOD.format(sha=SHA) + 'url = "https://example.org/a"\n'))
+    assert [(e.id, e.file, e.title, e.jurisdiction, e.url, e.issuer) for e in entries] == [
+        ("alpha", "alpha.md", "Alpha", "eu", "https://example.org/a", "")
+    ]
+
+
+def test_missing_key_names_the_file_the_entry_and_the_key(tmp_path: Path) -> None:
+    text = GOOD.format(sha=SHA) + GOOD.format(sha=SHA).replace('"alpha"', '"beta"').replace('title = "Alpha"\n', "")
+    path = write(tmp_path, text)
+    with pytest.raises(ManifestError) as err:
+        load_manifest(path)
+    message = str(err.value)
+    assert str(path) in message and "document #2 (id 'beta')" in message and "missing key 'title'" in message
+
+
+def test_duplicate_id_is_rejected(tmp_path: Path) -> None:
+    second = GOOD.format(sha=SHA).replace('file = "alpha.md"', 'file = "other.md"')
+    with pytest.raises(ManifestError, match=r"document #2 \(id 'alpha'\): duplicate id, already used by document #1"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA) + second))
+
+
+def test_duplicate_file_is_rejected(tmp_path: Path) -> None:
+    second = GOOD.format(sha=SHA).replace('id = "alpha"', 'id = "beta"')
+    with pytest.raises(ManifestError, match="file 'alpha.md' is already used by document #1"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA) + second))
+
+
+def test_unknown_jurisdiction_lists_the_valid_choices(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError) as err:
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA).replace('"eu"', '"mars"')))
+    message = str(err.value)
+    assert "unknown jurisdiction 'mars'" in message and "id 'alpha'" in message
+    assert ", ".join(JURISDICTIONS) in message
+
+
+def test_unknown_key_lists_the_valid_keys(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match=r"unknown key\(s\) sha265; valid keys are: id, file, title"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA) + 'sha265 = "x"\n'))
+
+
+@pytest.mark.parametrize("bad", ["../escape.md", "sub/alpha.md", ".hidden.md"])
+def test_file_must_be_a_plain_name_inside_the_corpus_directory(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ManifestError, match="must be a plain file name"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA).replace('"alpha.md"', f'"{bad}"')))
+
+
+def test_malformed_sha256_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="sha256 'abc' is not 64 lowercase hex digits"):
+        load_manifest(write(tmp_path, GOOD.format(sha="abc")))
+
+
+def test_unquoted_date_is_reported_as_not_a_string(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="'date' must be a string"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA) + "date = 2024-06-13\n"))
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[[document]\nid = ")
+    with pytest.raises(ManifestError, match=re.escape(f"{path}: not valid TOML")):
+        load_manifest(path)
+
+
+def test_missing_manifest_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="nowhere.toml: manifest not found"):
+        load_manifest(tmp_path / "nowhere.toml")
