@@ -78,13 +78,13 @@ def infer_entry(path: Path) -> SourceEntry:
     path = Path(path)
     try:
         title = infer_title(path)
-    except Exception:  # noqa: BLE001 - any parser failure on a user's file must not stop `corpus list`
+    except Exception:  # noqa: BLE001, RUF100 - any parser failure on a user's file must not stop `corpus list`
         title = ""
     return SourceEntry(id=path.stem, file=path.name, title=title or path.stem, jurisdiction="unknown")
 
 
 def infer_title(path: Path) -> str:
-    """The title a file declares: PDF metadata, Markdown heading, HTML <title>/<h1>, or a text's first line."""
+    """The title a file declares: PDF metadata, Markdown heading, HTML <title>/<h1>, or first text line."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return _pdf_title(path)
@@ -139,7 +139,7 @@ def text_title(text: str) -> str:
 def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         try:
-            # YAML double-quoted strings use JSON's escapes plus a few of its own, such as "\_" (no-break space).
+            # YAML double-quoted strings use JSON's escapes plus a few more, such as "\_" (no-break space).
             return str(json.loads(value.replace("\\_", " ")))
         except ValueError:
             return value[1:-1]

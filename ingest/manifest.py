@@ -42,7 +42,8 @@ def load_manifest(path: Path) -> list[SourceEntry]:
         entry = parse_entry(table, where=f"{path}: {_describe(number, table)}")
         if entry.id in seen_ids:
             raise ManifestError(
-                f"{path}: {_describe(number, table)}: duplicate id, already used by document #{seen_ids[entry.id]}"
+                f"{path}: {_describe(number, table)}: duplicate id, "
+                f"already used by document #{seen_ids[entry.id]}"
             )
         if entry.file in seen_files:
             raise ManifestError(
@@ -59,7 +60,9 @@ def parse_entry(table: dict[str, Any], where: str) -> SourceEntry:
     """One `[[document]]` table as a `SourceEntry`; `where` prefixes every error message."""
     unknown = sorted(set(table) - set(VALID_KEYS))
     if unknown:
-        raise ManifestError(f"{where}: unknown key(s) {', '.join(unknown)}; valid keys are: {', '.join(VALID_KEYS)}")
+        raise ManifestError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; valid keys are: {', '.join(VALID_KEYS)}"
+        )
     for key in REQUIRED_KEYS:
         if key not in table:
             raise ManifestError(f"{where}: missing key {key!r}")
@@ -72,12 +75,15 @@ def parse_entry(table: dict[str, Any], where: str) -> SourceEntry:
 
     if table["jurisdiction"] not in JURISDICTIONS:
         raise ManifestError(
-            f"{where}: unknown jurisdiction {table['jurisdiction']!r}; valid choices are: {', '.join(JURISDICTIONS)}"
+            f"{where}: unknown jurisdiction {table['jurisdiction']!r}; "
+            f"valid choices are: {', '.join(JURISDICTIONS)}"
         )
     file = table["file"]
     # The file name is joined to the corpus directory, so anything but a plain name could escape it.
     if Path(file).name != file or file.startswith(".") or "\\" in file:
-        raise ManifestError(f"{where}: file {file!r} must be a plain file name, without folders or a leading dot")
+        raise ManifestError(
+            f"{where}: file {file!r} must be a plain file name, without folders or a leading dot"
+        )
     if not _SHA256.fullmatch(table["sha256"]):
         raise ManifestError(f"{where}: sha256 {table['sha256']!r} is not 64 lowercase hex digits")
     return SourceEntry(**table)

@@ -1,4 +1,4 @@
-"""Fetch the manifest's documents into the corpus directory, from a local mirror or by download, and check each sha256.
+"""Fetch the manifest's documents into the corpus directory, from a mirror folder or by download; check sha256.
 
 A file already in the corpus directory is never replaced: a differing one is reported, not overwritten.
 """
@@ -66,7 +66,7 @@ def sync_corpus(
     progress: bool,
     backoff_s: float = 1.0,
 ) -> list[SyncResult]:
-    """Bring every entry into `corpus_dir`; one result per entry, in order. A failure never stops the others."""
+    """Bring every entry into `corpus_dir`; one result per entry, in order. A failure never stops the rest."""
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     return [
@@ -89,7 +89,8 @@ def sync_entry(
     target = corpus_dir / entry.file
     if target.exists() or target.is_symlink():
         if not target.is_file():
-            return SyncResult(entry, target, "failed", f"{target} exists but is not a regular file; left as is")
+            return SyncResult(entry, target, "failed",
+                              f"{target} exists but is not a regular file; left as is")
         return _verify(entry, target, "present", origin="")
 
     source = mirror / entry.file if mirror is not None else None

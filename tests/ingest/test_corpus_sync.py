@@ -18,7 +18,7 @@ from pypdf import PdfWriter
 from ingest.corpus_status import corpus_status, infer_entry, sha256_file
 from ingest.manifest import load_manifest
 from ingest.models import SourceEntry
-from ingest.sync import resolve_mirror, sync_corpus
+from ingest.sync import SyncResult, resolve_mirror, sync_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
@@ -92,7 +92,9 @@ def closed_port_url(name: str) -> str:
     return f"http://127.0.0.1:{port}/{name}"
 
 
-def sync(entries: list[SourceEntry], corpus_dir: Path, mirror: Path | None = None, retries: int = 1) -> list[Any]:
+def sync(
+    entries: list[SourceEntry], corpus_dir: Path, mirror: Path | None = None, retries: int = 1
+) -> list[SyncResult]:
     return sync_corpus(entries, corpus_dir, mirror, timeout_s=5, retries=retries, progress=False, backoff_s=0)
 
 
@@ -148,7 +150,9 @@ def test_server_error_is_retried_then_the_download_succeeds(
     assert server.requests.count("/" + entry.file) == 2
 
 
-def test_unreachable_server_fails_after_every_attempt(tmp_path: Path, small_entries: list[SourceEntry]) -> None:
+def test_unreachable_server_fails_after_every_attempt(
+    tmp_path: Path, small_entries: list[SourceEntry]
+) -> None:
     url = closed_port_url(small_entries[0].file)
     [result] = sync([dataclasses.replace(small_entries[0], url=url)], tmp_path / "corpus", retries=2)
     assert result.status == "failed"
@@ -270,7 +274,8 @@ def test_corpus_status_of_a_missing_directory_lists_everything_missing(
     ("name", "content", "title"),
     [
         ("notes.md", "# Audit Notes #\n\nBody.\n", "Audit Notes"),
-        ("front.md", '---\ntitle: "G7 Leaders\\u2019 Statement"\ndate: x\n---\n# Heading\n', "G7 Leaders’ Statement"),
+        ("front.md", '---\ntitle: "G7 Leaders\\u2019 Statement"\ndate: x\n---\n# Heading\n',
+         "G7 Leaders\u2019 Statement"),
         ("page.html", "<html><head><title> EU  AI Act </title></head><body><h1>Other</h1></body></html>",
          "EU AI Act"),
         ("heading.htm", "<html><body><h1>Guidance <b>on</b> AI</h1></body></html>", "Guidance on AI"),
@@ -279,7 +284,9 @@ def test_corpus_status_of_a_missing_directory_lists_everything_missing(
         ("nohead.md", "just text, no heading\n", "nohead"),
     ],
 )
-def test_infer_entry_takes_the_title_from_the_file(tmp_path: Path, name: str, content: str, title: str) -> None:
+def test_infer_entry_takes_the_title_from_the_file(
+    tmp_path: Path, name: str, content: str, title: str
+) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     entry = infer_entry(path)

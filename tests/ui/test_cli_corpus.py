@@ -121,7 +121,9 @@ def test_sync_of_the_real_manifest_copies_and_verifies_all_13_documents(tmp_path
     assert again.stdout.splitlines()[-1] == "13 documents: 13 present"
 
 
-def test_list_shows_present_missing_modified_and_extra(tmp_path: Path, small_entries: list[SourceEntry]) -> None:
+def test_list_shows_present_missing_modified_and_extra(
+    tmp_path: Path, small_entries: list[SourceEntry]
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     present, missing, modified = small_entries

@@ -1,4 +1,4 @@
-"""The `corpus` verb: `sync` fetches the manifest's documents, `list` shows what the corpus directory holds."""
+"""The `corpus` verb: `sync` fetches the manifest's documents, `list` shows what the corpus folder holds."""
 
 from __future__ import annotations
 

