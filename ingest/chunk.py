@@ -13,10 +13,14 @@ from ingest.structure import Block
 
 TokenCounter = Callable[[str], int]
 
+# Bumped whenever cleaning, structure or chunking changes what chunks a document yields: indexes rebuild.
+CHUNKER_VERSION = 1
+
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})
 _ABBREVIATIONS = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bSec)(?<!\bArt)(?<!\bU\.S)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)"
-_SENTENCE_BOUNDARY = re.compile(_ABBREVIATIONS + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
+_LEADING_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d\d\d\.)"  # `5. The provider…`: the number opens the sentence
+_SENTENCE_BOUNDARY = re.compile(_ABBREVIATIONS + _LEADING_NUMBER + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -88,7 +92,8 @@ def _spans_of_unit(blocks: list[tuple[int, Block]], offsets: list[int], text: st
             continue
         for s, e in sentence_spans(block.text, start):
             n = count(text[s:e])
-            pieces = [(s, e)] if n <= params.max_tokens else _hard_split(text, s, e, params.max_tokens, count)
+            # a run-on sentence cut at word boundaries is cut to the target, leaving room for overlap
+            pieces = [(s, e)] if n <= params.max_tokens else _hard_split(text, s, e, params.target_tokens, count)
             spans.extend(_Span(ps, pe, count(text[ps:pe]), index) for ps, pe in pieces)
     return spans
 
@@ -109,6 +114,8 @@ def _pack(spans: list[_Span], params: ChunkingParams) -> list[list[_Span]]:
                 if previous.block != span.block:
                     break  # overlap only repeats sentences of the paragraph being split
                 overlap.insert(0, previous)
+            while overlap and sum(s.tokens for s in overlap) + span.tokens > params.max_tokens:
+                overlap.pop(0)  # the overlap never pushes a chunk past the maximum
             current, fresh = overlap, 0
         current.append(span)
         fresh += 1

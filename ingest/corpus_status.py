@@ -78,7 +78,7 @@ def infer_entry(path: Path) -> SourceEntry:
     path = Path(path)
     try:
         title = infer_title(path)
-    except Exception:  # noqa: BLE001, RUF100 - any parser failure on a user's file must not stop `corpus list`
+    except Exception:  # noqa: BLE001 - any parser failure on a user's file must not stop `corpus list`
         title = ""
     return SourceEntry(id=path.stem, file=path.name, title=title or path.stem, jurisdiction="unknown")
 

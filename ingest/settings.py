@@ -34,6 +34,7 @@ class Settings:
     chunk_max_tokens: int = 230
     chunk_overlap_tokens: int = 24
     chunk_min_tokens: int = 40
+    embed_prefix: str = "title+section"  # what is embedded before the chunk text: none, section, title+section
     search_mode: str = "hybrid"
     top_k: int = 10
     reranker: str = ""  # empty: the built-in second stage; else a CrossEncoder name or path

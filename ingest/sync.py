@@ -1,4 +1,4 @@
-"""Fetch the manifest's documents into the corpus directory, from a mirror folder or by download; check sha256.
+"""Fetch the manifest's documents into the corpus folder, from a mirror folder or by download; check sha256.
 
 A file already in the corpus directory is never replaced: a differing one is reported, not overwritten.
 """
@@ -118,7 +118,10 @@ def sync_entry(
 
 
 def _verify(entry: SourceEntry, path: Path, ok: SyncStatus, origin: str) -> SyncResult:
-    actual = sha256_file(path)
+    try:
+        actual = sha256_file(path)
+    except OSError as exc:
+        return SyncResult(entry, path, "failed", f"{entry.id}: cannot read {path} to check it: {exc}")
     if not entry.sha256 or actual == entry.sha256:
         return SyncResult(entry, path, ok, f"from {origin}" if origin else "")
     # The bytes are kept either way: a publisher may have re-issued the document, and only the user can judge.

@@ -38,6 +38,10 @@ def _register() -> None:
     from ui.commands import corpus
 
     main.add_command(corpus.corpus)
+    from ui.commands.ingest import ingest
+    main.add_command(ingest)
+    from ui.commands.eval import eval_command
+    main.add_command(eval_command)
 
 
 _register()

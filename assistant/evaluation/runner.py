@@ -1,0 +1,181 @@
+"""Run every item of an evaluation set through an answer function; per-item rows and summaries by group.
+
+>>> report = evaluate(items, assistant_answer_fn, k=10, progress=True)  # doctest: +SKIP
+>>> report.summary["overall"]["MRR@10"]  # doctest: +SKIP
+0.61
+
+Retrieval and answer metrics are means over answerable items only (those with evidence, or with a reference
+answer, respectively); abstention metrics and latency cover every item. Groups: overall, each tag (other
+than a jurisdiction), and each jurisdiction named by the items' tags.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
+
+from tqdm import tqdm
+
+from assistant.evaluation import metrics as m
+from assistant.evaluation.dataset import JURISDICTION_TAGS, EvalItem
+from assistant.models import Answer
+
+AnswerFn = Callable[[str], Answer]
+
+RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10")
+ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision")
+SUMMARY_METRICS = (RETRIEVAL_METRICS + ANSWER_METRICS
+                   + ("unsupported_answer_rate", "citations_not_in_passages", "abstention_precision",
+                      "abstention_recall", "abstention_f1", "latency_p50_ms", "latency_p95_ms"))
+# Metrics where a lower value is better (for sorting, colouring and comparisons).
+LOWER_IS_BETTER = frozenset({"unsupported_answer_rate", "citations_not_in_passages", "latency_p50_ms",
+                             "latency_p95_ms"})
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One evaluated question: the item, what the pipeline answered, and the item's metrics."""
+
+    item: EvalItem
+    answer: Answer | None  # None when the answer function raised
+    latency_ms: float
+    metrics: dict[str, Any]
+    error: str = ""
+
+    @property
+    def should_abstain(self) -> bool:
+        return not self.item.answerable
+
+    def to_dict(self) -> dict[str, Any]:
+        answer = self.answer
+        timings = {k: round(v, 2) for k, v in (answer.timings_ms if answer else {}).items()}
+        timings.setdefault("total", round(self.latency_ms, 2))
+        return {
+            "id": self.item.id, "question": self.item.question, "reference": self.item.answer,
+            "answer": answer.text if answer else None,
+            "abstained": answer.abstained if answer else None,
+            "citations": [c.to_dict() for c in answer.citations] if answer else [],
+            "passages": [p.to_dict() for p in answer.passages] if answer else [],
+            "timings_ms": timings,
+            "tags": list(self.item.tags), "jurisdictions": list(self.item.jurisdictions),
+            "answerable": self.item.answerable, "evidence": [e.to_dict() for e in self.item.evidence],
+            "error": self.error,
+            **{k: _rounded(v) for k, v in self.metrics.items()},
+        }
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    items: list[ItemResult]
+    summary: dict[str, Any]  # {"overall": {...}, "by_tag": {tag: {...}}, "by_jurisdiction": {...}, "run": {...}}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary, "items": [r.to_dict() for r in self.items]}
+
+
+def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, progress: bool = False,
+             run: dict[str, Any] | None = None) -> EvalReport:
+    """Ask every question through `answer_fn`, score each answer, and summarise overall and by group.
+
+    An item whose answer function raises is kept with its error and left out of the metrics. `run` is
+    stored as `summary["run"]` (what was evaluated, with which settings).
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    results: list[ItemResult] = []
+    for item in tqdm(items, desc="eval", unit="question", disable=not progress):
+        started = time.perf_counter()
+        try:
+            answer = answer_fn(item.question)
+        except Exception as exc:  # one failing question must not lose the others' results
+            results.append(ItemResult(item=item, answer=None, latency_ms=_ms_since(started), metrics={},
+                                      error=f"{type(exc).__name__}: {exc}"))
+            continue
+        measured = _ms_since(started)
+        latency = float(answer.timings_ms.get("total", measured))
+        scores = score_item(item, answer, k)
+        results.append(ItemResult(item=item, answer=_top_k(answer, k), latency_ms=latency, metrics=scores))
+    summary: dict[str, Any] = {
+        "overall": summarize(results),
+        "by_tag": {tag: summarize(group) for tag, group in _groups(results, jurisdictions=False).items()},
+        "by_jurisdiction": {j: summarize(group) for j, group in _groups(results, jurisdictions=True).items()},
+        "run": {"k": k, **(run or {})},
+    }
+    return EvalReport(items=results, summary=summary)
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _top_k(answer: Answer, k: int) -> Answer:
+    return answer if len(answer.passages) <= k else replace(answer, passages=tuple(answer.passages[:k]))
+
+
+def score_item(item: EvalItem, answer: Answer, k: int = m.CUTOFF) -> dict[str, Any]:
+    """The per-item metrics over the answer's top-k passages; a metric that does not apply is None."""
+    scores: dict[str, Any] = {name: None for name in RETRIEVAL_METRICS + ANSWER_METRICS}
+    scores["first_relevant_rank"] = None
+    if item.answerable and item.evidence:
+        matches = m.evidence_matches(answer.passages[: min(k, m.CUTOFF)], item.evidence)
+        relevant = m.relevance(matches)
+        for cutoff in m.HIT_KS:
+            scores[f"hit@{cutoff}"] = m.hit_at_k(relevant, cutoff)
+        scores["MRR@10"] = m.mrr(relevant, m.CUTOFF)
+        scores["nDCG@10"] = m.ndcg(relevant, len(item.evidence), m.CUTOFF)
+        scores["evidence_recall@10"] = m.evidence_recall(matches, m.CUTOFF)
+        scores["first_relevant_rank"] = next((r for r, rel in enumerate(relevant, start=1) if rel), None)
+        scores["citation_precision"] = m.citation_precision(answer.citations, item.evidence)
+    if item.answerable and item.answer is not None:
+        scores["answer_f1"] = m.token_f1(answer.text, item.answer)
+        scores["rouge_l"] = m.rouge_l(answer.text, item.answer)
+    scores["should_abstain"] = not item.answerable
+    scores["has_unsupported"] = answer.has_unsupported
+    scores["citations_not_in_passages"] = m.citations_not_in_passages(answer)
+    return scores
+
+
+def summarize(results: Sequence[ItemResult]) -> dict[str, Any]:
+    """Aggregates of one group of items: counts, metric means, abstention P/R/F1, latency percentiles."""
+    done = [r for r in results if r.answer is not None]
+    answerable = [r for r in done if r.item.answerable]
+    answered = [r for r in answerable if r.answer is not None and not r.answer.abstained]
+    summary: dict[str, Any] = {
+        "n_items": len(results),
+        "n_answerable": sum(1 for r in results if r.item.answerable),
+        "n_unanswerable": sum(1 for r in results if not r.item.answerable),
+        "n_with_evidence": sum(1 for r in answerable if r.item.evidence),
+        "n_abstained": sum(1 for r in done if r.answer is not None and r.answer.abstained),
+        "n_errors": len(results) - len(done),
+    }
+    for name in RETRIEVAL_METRICS + ANSWER_METRICS:
+        summary[name] = _rounded(m.mean(r.metrics.get(name) for r in answerable))
+    summary["unsupported_answer_rate"] = _rounded(
+        m.mean(1.0 if r.metrics["has_unsupported"] else 0.0 for r in answered))
+    summary["citations_not_in_passages"] = sum(r.metrics["citations_not_in_passages"] for r in done)
+    precision, recall, f1 = m.abstention_prf([r.should_abstain for r in done],
+                                             [bool(r.answer and r.answer.abstained) for r in done])
+    summary["abstention_precision"] = _rounded(precision)
+    summary["abstention_recall"] = _rounded(recall)
+    summary["abstention_f1"] = _rounded(f1)
+    latencies = [r.latency_ms for r in done]
+    summary["latency_p50_ms"] = _rounded(m.percentile(latencies, 50), 1)
+    summary["latency_p95_ms"] = _rounded(m.percentile(latencies, 95), 1)
+    return summary
+
+
+def _groups(results: Sequence[ItemResult], jurisdictions: bool) -> dict[str, list[ItemResult]]:
+    groups: dict[str, list[ItemResult]] = {}
+    for result in results:
+        for tag in result.item.tags:
+            if (tag in JURISDICTION_TAGS) == jurisdictions:
+                groups.setdefault(tag, []).append(result)
+    order = list(JURISDICTION_TAGS) if jurisdictions else sorted(groups)
+    return {name: groups[name] for name in order if name in groups}
+
+
+def _rounded(value: Any, digits: int = 4) -> Any:
+    if isinstance(value, float):
+        return round(value, digits)
+    return value

@@ -1,0 +1,68 @@
+"""Sparse retrieval with BM25 (bm25s), with a tokenizer that keeps legal and framework identifiers whole."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+_IDENTIFIER = re.compile(
+    r"\b(article|art\.|annex|recital|chapter|section|sec\.|govern|map|measure|manage|title)\s+"
+    r"([0-9]+(?:\.[0-9]+)*|[ivxlc]+)\b")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-.^/][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the their this to was were which "
+    "with shall should may can will not such any other than into within those these been also".split())
+
+
+def _stem(token: str) -> str:
+    """A light plural fold (practices → practice) so BM25 matches inflected forms."""
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")) and token.isalpha():
+        return token[:-1]
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase tokens; `Article 5` also yields `article_5`, `GOVERN 1.1` yields `govern_1.1`,
+    and compound identifiers (`M-25-21`, `10^25`) are kept whole beside their parts.
+
+    >>> tokenize("Article 5 and M-25-21")
+    ['article_5', 'article', '5', 'm-25-21', 'm', '25', '21']
+    """
+    lowered = text.lower()
+    tokens = [f"{kind.rstrip('.')}_{number}" for kind, number in _IDENTIFIER.findall(lowered)]
+    for token in _TOKEN.findall(lowered):
+        if token in _STOPWORDS:
+            continue
+        tokens.append(_stem(token))
+        if not token.isalnum():
+            tokens.extend(_stem(part) for part in re.split(r"[-.^/]", token) if part and part not in _STOPWORDS)
+    return tokens
+
+
+class BM25Index:
+    """BM25 scores over a fixed, ordered list of texts (row i is the i-th text given)."""
+
+    def __init__(self, model: bm25s.BM25) -> None:
+        self.model = model
+
+    @classmethod
+    def build(cls, texts: list[str]) -> BM25Index:
+        model = bm25s.BM25()
+        model.index([tokenize(t) or ["\x00"] for t in texts], show_progress=False)
+        return cls(model)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in tokenize(query) if t in self.model.vocab_dict]
+        if not tokens:
+            return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
+        return self.model.get_scores(tokens).astype(np.float32)
+
+    def save(self, directory: Path) -> None:
+        self.model.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25Index:
+        return cls(bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))

@@ -1,0 +1,238 @@
+"""Build the index, incrementally by default: only new or changed documents are ingested and embedded,
+and a finished build is published atomically, so a crash leaves the previous index intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.bm25 import BM25Index
+from index.cache import EmbeddingCache, embed_with_cache
+from index.embed import Embedder, model_fingerprint
+from index.layout import (
+    BM25_DIR, CACHE_FILE, CHUNKS_FILE, LOCK_FILE, MANIFEST_FILE, SCHEMA_VERSION, VECTORS_FILE, VERSIONS_DIR,
+    DocumentRecord, IndexManifest, current_version_dir, fsync_tree, publish_version, read_manifest,
+)
+from index.vector_store import create_vector_store, load_vector_store
+from ingest.chunk import CHUNKER_VERSION, ChunkingParams
+from ingest.models import Chunk, SourceEntry
+from ingest.pipeline import ingest_document
+from ingest.errors import IngestError
+from ingest.settings import Settings
+
+EMBED_PREFIXES = ("none", "section", "title+section")
+
+
+class BuildLockedError(Exception):
+    """Another build holds the lock on this data directory."""
+
+
+def embedding_text(chunk: Chunk, prefix: str) -> str:
+    """The text the embedder sees for a chunk: its text, optionally after its title and section."""
+    if prefix == "none":
+        return chunk.text
+    if prefix == "section":
+        return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+    if prefix == "title+section":
+        return "\n".join(part for part in (chunk.title, chunk.section, chunk.text) if part)
+    raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
+
+
+def chunk_row_id(chunk_id: str) -> int:
+    """The int64 id FAISS stores for a chunk id."""
+    return int(hashlib.sha256(chunk_id.encode()).hexdigest()[:15], 16)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_params(settings: Settings) -> dict[str, object]:
+    return {
+        "chunker_version": CHUNKER_VERSION,
+        "chunking": asdict(chunking_params(settings)),
+        "embed_prefix": settings.embed_prefix,
+    }
+
+
+def chunking_params(settings: Settings) -> ChunkingParams:
+    return ChunkingParams(target_tokens=settings.chunk_target_tokens, max_tokens=settings.chunk_max_tokens,
+                          overlap_tokens=settings.chunk_overlap_tokens, min_tokens=settings.chunk_min_tokens)
+
+
+@dataclass
+class BuildReport:
+    status: str  # "up to date", "updated" or "built"
+    full: bool
+    reason: str = ""
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+def read_chunks(version_dir: Path) -> list[Chunk]:
+    with (version_dir / CHUNKS_FILE).open(encoding="utf-8") as handle:
+        return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
+
+
+def _full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerprint: str) -> str:
+    if old is None:
+        return "no index yet"
+    if old.model_fingerprint != fingerprint or old.model_id != settings.embedder:
+        return f"the embedding model changed ({old.model_id} → {settings.embedder})"
+    if old.build_params != build_params(settings):
+        return "the chunking parameters or embedded text changed"
+    if old.vector_store != settings.vector_store:
+        return f"the vector store changed ({old.vector_store} → {settings.vector_store})"
+    return ""
+
+
+def _load_previous(index_dir: Path) -> tuple[Path | None, IndexManifest | None]:
+    version_dir = current_version_dir(index_dir)
+    if version_dir is None:
+        return None, None
+    try:
+        return version_dir, read_manifest(version_dir)
+    except Exception:  # an unreadable or old-schema index is simply rebuilt in full
+        return version_dir, None
+
+
+def _remove_stale_versions(index_dir: Path, keep: set[str]) -> None:
+    versions = index_dir / VERSIONS_DIR
+    for path in versions.iterdir() if versions.exists() else []:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build_index(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool = False,
+                embedder: Embedder | None = None, progress: bool = False,
+                on_stage: Callable[[str], None] | None = None) -> BuildReport:
+    """Bring the index in `settings.index_dir` up to date with `files`; see the module docstring."""
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise BuildLockedError(f"another index build is running on {index_dir} (lock file "
+                               f"{index_dir / LOCK_FILE}); wait for it to finish") from exc
+    try:
+        report = _build_locked(settings, files, full, embedder, progress, on_stage or (lambda _: None))
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool,
+                  embedder: Embedder | None, progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
+    index_dir = settings.index_dir
+    previous_dir, previous = _load_previous(index_dir)
+    fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
+    reason = "requested with --full" if full else _full_rebuild_reason(previous, settings, fingerprint)
+    full = bool(reason)
+    old_docs = {} if full or previous is None else previous.documents
+
+    shas = {entry.id: file_sha256(path) for path, entry in files}
+    wanted = {entry.id: (path, entry) for path, entry in files}
+    added = sorted(d for d in wanted if d not in old_docs)
+    changed = sorted(d for d in wanted if d in old_docs and old_docs[d].sha256 != shas[d])
+    removed = sorted(d for d in old_docs if d not in wanted)
+    report = BuildReport(status="built" if full else "updated", full=full, reason=reason,
+                         added=added, changed=changed, removed=removed)
+    if not full and not (added or changed or removed):
+        report.status = "up to date"
+        report.chunks = previous.chunk_count if previous else 0
+        report.failures = dict(previous.failures) if previous else {}
+        return report
+
+    on_stage("ingest")
+    params = chunking_params(settings)
+    fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {}
+    for doc_id in added + changed:
+        path, entry = wanted[doc_id]
+        try:
+            fresh[doc_id] = (entry, list(ingest_document(path, entry, params).chunks))
+        except IngestError as exc:
+            report.failures[doc_id] = str(exc)
+    kept_ids = {d for d in wanted if d in old_docs and d not in changed}
+    # a changed document that now fails keeps its previous chunks: nothing already indexed is lost
+    kept_ids |= {d for d in changed if d in report.failures}
+    old_chunks = read_chunks(previous_dir) if previous_dir is not None and old_docs else []
+    old_by_doc: dict[str, list[Chunk]] = {}
+    for chunk in old_chunks:
+        old_by_doc.setdefault(chunk.doc_id, []).append(chunk)
+
+    documents: dict[str, DocumentRecord] = {}
+    ordered: list[Chunk] = []
+    for doc_id in sorted(set(kept_ids) | set(fresh)):
+        if doc_id in fresh:
+            entry, chunks = fresh[doc_id]
+            sha = shas[doc_id]
+            file_name = wanted[doc_id][0].name
+        else:
+            chunks = old_by_doc.get(doc_id, [])
+            record = old_docs[doc_id]
+            entry, sha, file_name = SourceEntry(**record.entry), record.sha256, record.file
+        ordered.extend(chunks)
+        documents[doc_id] = DocumentRecord(file=file_name, sha256=sha, chunk_ids=tuple(c.chunk_id for c in chunks),
+                                           entry=asdict(entry))
+
+    on_stage("embed")
+    embedder = embedder or Embedder.load(settings.embedder, batch_size=settings.embed_batch_size)
+    cache = EmbeddingCache(settings.data_dir / CACHE_FILE, embedder.fingerprint)
+    try:
+        new_chunks = [c for c in ordered if c.doc_id in fresh]
+        vectors, report.embedded = embed_with_cache(
+            [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache,
+            lambda texts: embedder.encode(texts, progress=progress))
+    finally:
+        cache.close()
+
+    on_stage("write")
+    name = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    version_dir = index_dir / VERSIONS_DIR / name
+    version_dir.mkdir(parents=True)
+    if full or previous_dir is None:
+        store = create_vector_store(settings.vector_store, embedder.dimension)
+    else:
+        store = load_vector_store(previous_dir / VECTORS_FILE, settings.vector_store)
+        stale = [chunk_row_id(c.chunk_id) for c in old_chunks if c.doc_id not in kept_ids]
+        store.delete(np.array(stale, dtype=np.int64))
+    store.add(np.array([chunk_row_id(c.chunk_id) for c in new_chunks], dtype=np.int64), vectors)
+    store.save(version_dir / VECTORS_FILE)
+    BM25Index.build([c.text for c in ordered]).save(version_dir / BM25_DIR)
+    with (version_dir / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
+        for chunk in ordered:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    manifest = IndexManifest(
+        schema_version=SCHEMA_VERSION, model_id=settings.embedder, model_fingerprint=embedder.fingerprint,
+        dimension=embedder.dimension, vector_store=settings.vector_store, build_params=build_params(settings),
+        documents=documents, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        failures=report.failures,
+    )
+    (version_dir / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+    fsync_tree(version_dir)
+    publish_version(index_dir, name)
+    _remove_stale_versions(index_dir, keep={name, previous_dir.name if previous_dir else ""})
+    report.chunks = len(ordered)
+    return report

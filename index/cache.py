@@ -1,0 +1,60 @@
+"""On-disk embedding cache keyed by (model fingerprint, sha256 of the embedded text)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """SQLite table of float32 vectors; a rebuild embeds only text it has not seen with this model."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fingerprint = fingerprint
+        self.connection = sqlite3.connect(path, timeout=30)
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, text_sha TEXT, vector BLOB, PRIMARY KEY (model, text_sha))")
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start:start + 500]
+            rows = self.connection.execute(
+                f"SELECT text_sha, vector FROM vectors WHERE model = ? AND text_sha IN ({','.join('?' * len(batch))})",
+                [self.fingerprint, *batch])
+            found.update({sha: np.frombuffer(blob, dtype=np.float32) for sha, blob in rows})
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(self.fingerprint, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def embed_with_cache(texts: list[str], cache: EmbeddingCache,
+                     encode: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` in order, and how many had to be embedded (the rest came from the cache)."""
+    keys = [text_key(t) for t in texts]
+    cached = cache.get_many(sorted(set(keys)))
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    if missing:
+        fresh = encode([t for _, t in missing])
+        new = {key: fresh[i] for i, (key, _) in enumerate(missing)}
+        cache.put_many(new)
+        cached.update(new)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.vstack([cached[k] for k in keys]).astype(np.float32), len(missing)

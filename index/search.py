@@ -1,0 +1,126 @@
+"""Search a built index: dense (FAISS), sparse (BM25) or their fusion, with jurisdiction and document filters.
+
+>>> searcher = Searcher.load(settings)  # doctest: +SKIP
+>>> [p.chunk.section for p in searcher.search("emotion recognition at work", k=3)]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.bm25 import BM25Index
+from index.build import chunk_row_id, read_chunks
+from index.embed import Embedder
+from index.fusion import convex_combination, reciprocal_rank_fusion
+from index.layout import (
+    BM25_DIR, VECTORS_FILE, IndexManifest, IndexMismatchError, IndexNotBuiltError, current_version_dir,
+    read_manifest,
+)
+from index.models import SEARCH_MODES, Passage, SearchFilters
+from index.vector_store import FaissStore, load_vector_store
+from ingest.models import Chunk
+from ingest.settings import Settings
+
+CANDIDATES = 100
+FUSIONS = ("rrf", "convex")
+
+
+@dataclass
+class Searcher:
+    version_dir: Path
+    manifest: IndexManifest
+    chunks: list[Chunk]
+    store: FaissStore
+    bm25: BM25Index
+    embedder: Embedder
+    fusion: str = "rrf"
+    convex_alpha: float = 0.5
+
+    def __post_init__(self) -> None:
+        self.row_of_id = {chunk_row_id(c.chunk_id): row for row, c in enumerate(self.chunks)}
+        self.row_of_chunk = {c.chunk_id: row for row, c in enumerate(self.chunks)}
+
+    @classmethod
+    def load(cls, settings: Settings, embedder: Embedder | None = None) -> Searcher:
+        """Open the current index; an embedder already in memory is reused when it is the index's model."""
+        version_dir = current_version_dir(settings.index_dir)
+        if version_dir is None:
+            raise IndexNotBuiltError(f"no index in {settings.index_dir}: run `policyqa index build` first")
+        manifest = read_manifest(version_dir)
+        if manifest.model_id != settings.embedder:
+            raise IndexMismatchError(
+                f"the index was built with model '{manifest.model_id}' but the settings name "
+                f"'{settings.embedder}': run `policyqa index build` to rebuild it")
+        if embedder is None or embedder.model_id != manifest.model_id:
+            embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size)
+        if embedder.fingerprint != manifest.model_fingerprint:
+            raise IndexMismatchError(
+                f"the model '{manifest.model_id}' on this machine differs from the one the index was built with "
+                "(fingerprint mismatch): run `policyqa index build` to rebuild it")
+        return cls(version_dir=version_dir, manifest=manifest, chunks=read_chunks(version_dir),
+                   store=load_vector_store(version_dir / VECTORS_FILE, manifest.vector_store),
+                   bm25=BM25Index.load(version_dir / BM25_DIR), embedder=embedder)
+
+    def allowed_rows(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None or not filters.active:
+            return None
+        return np.array([filters.accepts(c) for c in self.chunks], dtype=bool)
+
+    def dense_ranking(self, query_vector: np.ndarray, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        fetch = self.store.count() if allowed is not None else depth
+        scores, ids = self.store.search(query_vector.reshape(1, -1), fetch)
+        ranked = [(self.row_of_id[int(i)], float(s)) for s, i in zip(scores[0], ids[0]) if int(i) in self.row_of_id]
+        if allowed is not None:
+            ranked = [(row, s) for row, s in ranked if allowed[row]]
+        return ranked[:depth]
+
+    def bm25_ranking(self, query: str, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        scores = self.bm25.scores(query)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -1.0)
+        top = np.argsort(-scores, kind="stable")[:depth]
+        return [(int(row), float(scores[row])) for row in top if scores[row] > 0]
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
+               depth: int = CANDIDATES) -> list[Passage]:
+        """The k best passages for `query`, best first, ranks from 1."""
+        if mode not in SEARCH_MODES:
+            raise ValueError(f"unknown search mode '{mode}'; valid modes are: {', '.join(SEARCH_MODES)}")
+        allowed = self.allowed_rows(filters)
+        depth = max(depth, k)
+        if mode == "bm25":
+            ranked = self.bm25_ranking(query, k, allowed)
+        else:
+            vector = self.embedder.encode([query])[0]
+            dense = self.dense_ranking(vector, depth, allowed)
+            ranked = dense[:k] if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed),
+                                                                  vector)[:k]
+        return [Passage(self.chunks[row], score, rank) for rank, (row, score) in enumerate(ranked, start=1)]
+
+    def _fuse(self, dense: list[tuple[int, float]], sparse: list[tuple[int, float]],
+              vector: np.ndarray) -> list[tuple[int, float]]:
+        if self.fusion == "rrf":
+            fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in sparse]])
+            return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        rows = sorted({r for r, _ in dense} | {r for r, _ in sparse})
+        dense_scores = dict(dense)
+        sparse_scores = dict(sparse)
+        d = np.array([dense_scores.get(r, min(dense_scores.values(), default=0.0)) for r in rows])
+        s = np.array([sparse_scores.get(r, 0.0) for r in rows])
+        combined = convex_combination(d, s, self.convex_alpha)
+        return sorted(zip(rows, combined.tolist()), key=lambda item: (-item[1], item[0]))
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        row = self.row_of_chunk.get(chunk_id)
+        return None if row is None else self.chunks[row]
+
+    def neighbours(self, chunk: Chunk) -> tuple[Chunk | None, Chunk | None]:
+        """The chunks just before and after `chunk` in its document."""
+        row = self.row_of_chunk[chunk.chunk_id]
+        before = self.chunks[row - 1] if row > 0 and self.chunks[row - 1].doc_id == chunk.doc_id else None
+        after = (self.chunks[row + 1] if row + 1 < len(self.chunks) and self.chunks[row + 1].doc_id == chunk.doc_id
+                 else None)
+        return before, after

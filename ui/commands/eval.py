@@ -1,0 +1,142 @@
+"""The `eval` verb: run an evaluation set through the `ask` pipeline (or the LangChain baseline) and report."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.evaluation.compare import compare_summaries, format_deltas
+from assistant.evaluation.dataset import EvalSetError, load_eval_set
+from assistant.evaluation.report import format_value, load_report, write_reports
+from assistant.evaluation.runner import SUMMARY_METRICS, AnswerFn, evaluate
+from index.models import SearchFilters
+from ingest.errors import ManifestError
+from ingest.models import JURISDICTIONS
+from ingest.settings import Settings
+
+PIPELINES = ("default", "langchain-baseline")
+GENERATORS = ("extractive", "llm")
+
+
+@click.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Passages retrieved per question (metrics are cut at 10).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for report.json, report.md and report.html (default: <data-dir>/eval/<set>-<time>).")
+@click.option("--pipeline", type=click.Choice(PIPELINES), default="default", show_default=True,
+              help="default: the pipeline `ask` uses; langchain-baseline: the tutorial LangChain recipe.")
+@click.option("--compare", "compare_with", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="An earlier report.json: print each summary metric's old, new and delta.")
+@click.option("--generator", type=click.Choice(GENERATORS), default=None,
+              help="Answer writer, as for `ask` (default: the generator setting).")
+@click.option("--jurisdiction", "jurisdictions", multiple=True, type=click.Choice(JURISDICTIONS),
+              help="Search only documents of this jurisdiction (repeatable), as for `ask`.")
+@click.option("--doc", "doc_ids", multiple=True, help="Search only this document id (repeatable), as for `ask`.")
+@click.pass_obj
+def eval_command(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str,
+                 compare_with: Path | None, generator: str | None, jurisdictions: tuple[str, ...],
+                 doc_ids: tuple[str, ...]) -> None:
+    """Evaluate retrieval, answers, citations and abstention on FILE, and write the reports.
+
+    FILE is a JSON Lines evaluation set (one item a line: id, question, answer or null, evidence
+    [{doc, page, quote}], tags) or a CSV with question and answer columns. Malformed lines are reported
+    with their line number and the others still run. FILE may also be a report.json of an earlier run:
+    nothing is asked then; its summary is printed (and compared, with --compare).
+
+    Exits with status 1 when a question failed or an answer cited a passage it was not given.
+    """
+    if file.suffix.lower() == ".json":
+        report = _load_report(file)
+        if out is not None:
+            write_reports(report, out)
+    else:
+        report = _run(settings, file, k, out, pipeline, generator, SearchFilters(
+            jurisdictions=frozenset(jurisdictions), doc_ids=frozenset(doc_ids)))
+    click.echo(summary_table(report["summary"]["overall"]))
+    if compare_with is not None:
+        old = _load_report(compare_with)
+        click.echo(f"\nChange from {compare_with} (new − old):")
+        click.echo(format_deltas(compare_summaries(old["summary"], report["summary"])))
+    overall = report["summary"]["overall"]
+    if overall.get("n_errors"):
+        click.echo(f"ERROR {overall['n_errors']} question(s) failed; see the reports", err=True)
+    if overall.get("citations_not_in_passages"):
+        click.echo(f"ERROR {overall['citations_not_in_passages']} citation(s) point to passages the answer "
+                   "was not given", err=True)
+    if overall.get("n_errors") or overall.get("citations_not_in_passages"):
+        sys.exit(1)
+
+
+def _run(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str, generator: str | None,
+         filters: SearchFilters) -> dict[str, Any]:
+    try:
+        items, errors = load_eval_set(file)
+    except EvalSetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for error in errors:
+        click.echo(f"ERROR {file}: {error}", err=True)
+    if not items:
+        raise click.ClickException(f"{file}: no valid item to evaluate")
+
+    answer_fn, described = _answer_fn(settings, pipeline, k, generator, filters if filters.active else None)
+    started = datetime.now(timezone.utc)
+    run = {"eval_set": str(file), "pipeline": pipeline, **described, "embedder": settings.embedder,
+           "filters": filters.to_dict() if filters.active else None, "started": started.isoformat(timespec="seconds"),
+           "n_dataset_errors": len(errors), "dataset_errors": errors}
+    report = evaluate(items, answer_fn, k=k, progress=True, run=run).to_dict()
+    folder = out or settings.data_dir / "eval" / f"{file.stem}-{pipeline}-{started.strftime('%Y%m%d-%H%M%S')}"
+    paths = write_reports(report, folder)
+    click.echo(f"Evaluated {len(items)} questions ({len(errors)} malformed line(s) skipped); reports: "
+               + ", ".join(str(p) for p in paths.values()))
+    return report
+
+
+def _answer_fn(settings: Settings, pipeline: str, k: int, generator: str | None,
+               filters: SearchFilters | None) -> tuple[AnswerFn, dict[str, Any]]:
+    """The answer function of the chosen pipeline, and what to record about it in the report."""
+    if pipeline == "langchain-baseline":
+        from assistant.evaluation.baseline import BaselineError, LangChainBaseline
+
+        if generator is not None:
+            click.echo("note: --generator is ignored by the langchain-baseline pipeline", err=True)
+        try:
+            baseline = LangChainBaseline.load(settings, progress=True)
+        except (BaselineError, ManifestError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        for message in baseline.missing:
+            click.echo(f"note: baseline skips {message}", err=True)
+        state = "built and cached" if baseline.built else "loaded from cache"
+        click.echo(f"LangChain baseline: {baseline.n_chunks} chunks, {state} "
+                   f"({settings.data_dir / 'baseline' / baseline.key})")
+        return (lambda question: baseline.ask(question, k=k, filters=filters)), {
+            "generator": "first-two-sentences", "baseline_key": baseline.key}
+    try:
+        from assistant.pipeline import Assistant
+    except ImportError as exc:
+        raise click.ClickException(f"the assistant pipeline is not available: {exc}") from exc
+    try:
+        assistant = Assistant.load(settings)
+    except Exception as exc:  # an index not built yet, a model that does not load: say which, briefly
+        raise click.ClickException(f"cannot load the assistant: {exc}") from exc
+    return (lambda question: assistant.ask(question, k=k, generator=generator, filters=filters)), {
+        "generator": generator or settings.generator, "search_mode": settings.search_mode}
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        return load_report(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def summary_table(overall: dict[str, Any]) -> str:
+    """The overall summary as two aligned columns, metric and value."""
+    names = [n for n in ("n_items", "n_answerable", "n_unanswerable", "n_abstained", "n_errors") + SUMMARY_METRICS
+             if n in overall]
+    width = max(len(n) for n in names)
+    return "\n".join(f"{n:<{width}}  {format_value(n, overall[n]):>8}" for n in names)
