@@ -61,9 +61,9 @@ def _fingerprint(path: str, is_local: bool) -> str:
 
 
 
-# A query or a handful of sentences: one thread answers in ~10 ms, where two threads that compete with any
-# other busy process spin for ~500 ms.
-SMALL_INPUT = 16
+# Query-time inputs (a query, a few dozen sentences): one thread answers a query in ~10 ms, where two threads
+# that compete with any other busy process spin for ~500 ms. Index builds keep every thread.
+SMALL_INPUT = 256
 
 
 @contextmanager

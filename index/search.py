@@ -113,6 +113,10 @@ class Searcher:
         combined = convex_combination(d, s, self.convex_alpha)
         return sorted(zip(rows, combined.tolist()), key=lambda item: (-item[1], item[0]))
 
+    def vectors_of(self, chunk_ids: list[str]) -> np.ndarray:
+        """The stored (normalised) vectors of these chunks, in order."""
+        return np.vstack([self.store.index.reconstruct(chunk_row_id(c)) for c in chunk_ids])
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self.row_of_chunk.get(chunk_id)
         return None if row is None else self.chunks[row]

@@ -42,8 +42,15 @@ class FaissStore:
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
 
     def delete(self, ids: np.ndarray) -> None:
-        if len(ids):
-            self.index.remove_ids(faiss.IDSelectorBatch(ids.astype(np.int64)))
+        if not len(ids):
+            return
+        if self.kind == "hnsw":  # an HNSW graph cannot remove nodes: build a new graph of the vectors that stay
+            keep = np.setdiff1d(faiss.vector_to_array(self.index.id_map), ids.astype(np.int64))
+            vectors = self.reconstruct(keep)
+            self.index = create_vector_store("hnsw", self.index.d).index
+            self.add(keep, vectors)
+            return
+        self.index.remove_ids(faiss.IDSelectorBatch(ids.astype(np.int64)))
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of shape (queries, k'); k' ≤ k when the store holds fewer vectors; id -1 pads."""

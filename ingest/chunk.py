@@ -19,8 +19,9 @@ CHUNKER_VERSION = 1
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})
 _ABBREVIATIONS = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bSec)(?<!\bArt)(?<!\bU\.S)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)"
-_LEADING_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d\d\d\.)"  # `5. The provider…`: the number opens the sentence
-_SENTENCE_BOUNDARY = re.compile(_ABBREVIATIONS + _LEADING_NUMBER + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
+_LEADING_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d\d\d\.)"  # `5. The provider…`: the number opens a sentence
+_SENTENCE_BOUNDARY = re.compile(
+    _ABBREVIATIONS + _LEADING_NUMBER + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -76,6 +77,9 @@ def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCo
             pieces.append((piece_start, last_space))
             piece_start = last_space + 1
         last_space = at
+    if count(text[piece_start:end]) > max_tokens and last_space > piece_start:
+        pieces.append((piece_start, last_space))  # the last word would push the last piece past the maximum
+        piece_start = last_space + 1
     pieces.append((piece_start, end))
     return pieces
 
@@ -93,7 +97,8 @@ def _spans_of_unit(blocks: list[tuple[int, Block]], offsets: list[int], text: st
         for s, e in sentence_spans(block.text, start):
             n = count(text[s:e])
             # a run-on sentence cut at word boundaries is cut to the target, leaving room for overlap
-            pieces = [(s, e)] if n <= params.max_tokens else _hard_split(text, s, e, params.target_tokens, count)
+            pieces = [(s, e)] if n <= params.max_tokens else _hard_split(
+                text, s, e, params.target_tokens, count)
             spans.extend(_Span(ps, pe, count(text[ps:pe]), index) for ps, pe in pieces)
     return spans
 

@@ -22,7 +22,7 @@ def files_to_ingest(settings: Settings, include_extras: bool = True) -> list[tup
     """Every manifest document found in `settings.corpus_dir` (as listed or modified), in manifest order,
     then the directory's other documents with facts inferred from the files themselves.
 
-    A missing manifest file yields only the extras; a manifest that is there but invalid raises `ManifestError`.
+    Without a manifest file every document is an extra; an invalid manifest raises `ManifestError`.
     """
     path = Path(settings.manifest_path)
     entries = load_manifest(path) if path.exists() else []

@@ -193,7 +193,8 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
             para = _Paragraph(text, line.page, line.page, heading)
             paragraphs.append(para)
             pending_title = para if heading.needs_title else None
-            current = None
+            # a heading line that opens its own text (`GOVERN 1.2: The … are inte-`) wraps like a paragraph
+            current = para if not heading.needs_title and len(text) > len(heading.label) + 2 else None
         elif (
             current is None
             or _starts_paragraph(text)

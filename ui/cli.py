@@ -42,6 +42,12 @@ def _register() -> None:
     main.add_command(ingest)
     from ui.commands.eval import eval_command
     main.add_command(eval_command)
+    from ui.commands.index import index
+    main.add_command(index)
+    from ui.commands.search import search
+    main.add_command(search)
+    from ui.commands.ask import ask
+    main.add_command(ask)
 
 
 _register()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from assistant.evaluation.dataset import Evidence
 from assistant.evaluation.matching import normalize_for_matching, passage_matches_quote

@@ -13,8 +13,9 @@ import base64
 import html
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from assistant.evaluation.runner import SUMMARY_METRICS
 
@@ -95,8 +96,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         for group, values in groups.items():
             cells = [format_value(c, values.get(c)) for c in GROUP_COLUMNS]
             lines.append(f"| {_md(group)} | " + " | ".join(cells) + " |")
-    lines += ["", "## Worst items", "", "| id | tags | first relevant rank | nDCG@10 | answer_f1 | question |",
-              "|---|---|---:|---:|---:|---|"]
+    lines += ["", "## Worst items", "", _worst_note(items), "",
+              "| id | tags | first relevant rank | nDCG@10 | answer_f1 | question |", "|---|---|---:|---:|---:|---|"]
     for item in worst_items(items):
         lines.append(f"| {_md(item['id'])} | {_md(', '.join(item.get('tags', [])))} | "
                      f"{format_value('rank', item.get('first_relevant_rank'))} | "
@@ -118,6 +119,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [f"- {_md(i['id'])}: {_md(i['error'])}" for i in failed]
         lines += [f"- eval set {_md(e)}" for e in dataset_errors]
     return "\n".join(lines) + "\n"
+
+
+def _worst_note(items: Sequence[dict[str, Any]]) -> str:
+    missed = sum(1 for i in items if i.get("answerable") and i.get("nDCG@10") == 0.0)
+    return (f"Lowest nDCG@10, then lowest answer F1; {missed} answerable item(s) have no evidence in the "
+            "top 10 (first relevant rank n/a).")
 
 
 def _md(value: Any) -> str:
@@ -163,12 +170,11 @@ def render_html(report: dict[str, Any]) -> str:
         rows = [[g] + [format_value(c, v.get(c)) for c in GROUP_COLUMNS] for g, v in groups.items()]
         parts.append(_html_table(["group", *GROUP_COLUMNS], rows))
         parts.append(_img(plot_groups(groups, f"Metrics {title.lower()}"), f"Metrics {title.lower()}"))
-    latencies = [float(i["timings_ms"]["total"]) for i in items
-                 if not i.get("error") and "total" in i.get("timings_ms", {})]
+    latencies = [float(i["latency_ms"]) for i in items if not i.get("error") and i.get("latency_ms") is not None]
     parts.append("<h2>Latency</h2>")
     if latencies:
         parts.append(_img(plot_latency(latencies), "Latency per question (ms)"))
-    parts += ["<h2>Worst items</h2>", _html_table(
+    parts += ["<h2>Worst items</h2>", f'<p class="note">{_e(_worst_note(items))}</p>', _html_table(
         ["id", "tags", "first relevant rank", "nDCG@10", "answer_f1", "question"],
         [[i["id"], ", ".join(i.get("tags", [])), format_value("rank", i.get("first_relevant_rank")),
           format_value("nDCG@10", i.get("nDCG@10")), format_value("answer_f1", i.get("answer_f1")), i["question"]]
@@ -209,13 +215,14 @@ def _numeric(cell: Any) -> bool:
 
 
 def _item_details(item: dict[str, Any]) -> str:
-    flag = ' class="bad"' if item.get("error") or (item.get("answerable") and not item.get("hit@10")) else ""
+    flag = ' class="bad"' if item.get("error") or item.get("hit@10") == 0.0 else ""
     metrics = ", ".join(f"{n}: {format_value(n, item.get(n))}" for n in
                         ("hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "rouge_l",
                          "citation_precision") if item.get(n) is not None)
     reference = (item.get("reference") or "") if item.get("answerable") else "(none: the assistant should abstain)"
     rows = [["question", item["question"]], ["reference", reference], ["answer", item.get("answer") or ""], ["abstained", format_value("", item.get("abstained"))],
-            ["metrics", metrics], ["total ms", format_value("_ms", item.get("timings_ms", {}).get("total"))]]
+            ["metrics", metrics], ["latency ms", format_value("latency_ms", item.get("latency_ms"))],
+            ["timings", ", ".join(f"{k}: {v}" for k, v in item.get("timings_ms", {}).items())]]
     if item.get("error"):
         rows.append(["error", item["error"]])
     rows += [[f"evidence ({e['doc']}, p. {e.get('page')})", e["quote"]] for e in item.get("evidence", [])]
@@ -254,9 +261,9 @@ def _label(text: str) -> str:
 
 def plot_groups(groups: dict[str, dict[str, Any]], title: str,
                 metric_names: Sequence[str] = PLOTTED_METRICS) -> bytes:
-    """Grouped bar chart: one cluster per group, one bar per metric (undefined values drawn as 0)."""
-    names = list(groups)
-    figure = _figure(max(6.0, 0.9 * len(names) * len(metric_names) / 3), 3.6)
+    """Grouped bar chart: one cluster per group with answerable items, one bar per metric (n/a drawn as 0)."""
+    names = [g for g, values in groups.items() if values.get("n_answerable", 1)] or list(groups)
+    figure = _figure(min(11.0, max(6.0, 3.0 + 0.7 * len(names))), 3.6)
     axes = figure.add_subplot()
     width = 0.8 / len(metric_names)
     for offset, metric in enumerate(metric_names):

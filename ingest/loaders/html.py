@@ -20,7 +20,8 @@ _BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", 
 
 
 def html_to_text(html: str) -> tuple[str, str]:
-    """(title, visible text with one block element per line); table cells of a row share a line."""
+    """(title, visible text with one block element per paragraph and a blank line between paragraphs);
+    table cells of a row share a paragraph."""
     with warnings.catch_warnings():
         # XHTML served as HTML (EUR-Lex) trips this warning; the HTML parser reads it correctly.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
@@ -35,7 +36,8 @@ def html_to_text(html: str) -> tuple[str, str]:
         tag.append("\n")
     body = soup.body or soup
     lines = [" ".join(line.split()) for line in body.get_text().splitlines()]
-    return title, "\n".join(join_lone_markers([line for line in lines if line]))
+    # blank lines mark the paragraphs, as in text files: the structure pass must not unwrap one into the next
+    return title, "\n\n".join(join_lone_markers([line for line in lines if line]))
 
 
 def join_lone_markers(lines: list[str]) -> list[str]:

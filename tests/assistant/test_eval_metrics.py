@@ -53,7 +53,9 @@ def test_quote_split_across_chunk_boundary_matches_only_the_passage_holding_most
     evidence = [Evidence(doc=G7, quote=BOUNDARY_QUOTE)]
     a, b = passage(G7, G7_A, 1), passage(G7, G7_B, 2)
     assert quote_coverage(BOUNDARY_QUOTE, G7_A) == pytest.approx(0.7)
-    assert quote_coverage(BOUNDARY_QUOTE, G7_B) == pytest.approx(0.3)
+    # B opens with the quote's last 3 tokens, but its longest run is "the Hiroshima Process International"
+    # further on: 4 of 10 tokens, still under the 60% that a partial match needs.
+    assert quote_coverage(BOUNDARY_QUOTE, G7_B) == pytest.approx(0.4)
     assert evidence_matches([a, b], evidence) == [[True], [False]]
     # B first: the item is found at rank 2 only.
     relevant = relevance(evidence_matches([b, a], evidence))
@@ -142,7 +144,7 @@ def test_rouge_l_worked_by_hand() -> None:
     assert rouge_l("risk management framework", "framework management risk") == pytest.approx(1 / 3)
     assert rouge_l("Yes [1].", "yes") == 1.0
     assert rouge_l("", "yes") == 0.0
-    assert lcs_length("a b c d e".split(), "a c e".split()) == 3
+    assert lcs_length(["a", "b", "c", "d", "e"], ["a", "c", "e"]) == 3
 
 
 def test_citation_precision_counts_citations_whose_passage_matches_the_evidence() -> None:

@@ -11,18 +11,19 @@ from ingest.models import Chunk, SourceEntry
 from ingest.structure import Block, Line, build_blocks
 
 ENTRY = SourceEntry(id="doc", file="doc.pdf", title="A Test Regulation", jurisdiction="eu")
-_WORDS = itertools.cycle("provider deployer system market authority risk assessment data record notice "
-                         "obligation conformity documentation oversight incident".split())
+# all shorter than ten letters: one estimated token each
+_WORDS = ["provider", "deployer", "system", "market", "authority", "risk", "record", "notice", "duty", "body",
+          "data", "user", "agency", "model", "output"]
 
 
-def sentence(words: int) -> str:
-    """A sentence of `words` words: about `words` + 1 estimated tokens."""
-    body = " ".join(next(_WORDS) for _ in range(words - 1))
+def sentence(words: int, start: int = 0) -> str:
+    """A sentence of `words` words and a full stop: `words` + 1 estimated tokens."""
+    body = " ".join(_WORDS[(start + i) % len(_WORDS)] for i in range(words - 1))
     return f"The {body}."
 
 
 def paragraph(sentences: int, words: int = 14) -> str:
-    return " ".join(sentence(words) for _ in range(sentences))
+    return " ".join(sentence(words, start=n) for n in range(sentences))
 
 
 def regulation(articles: int = 3) -> list[Line]:
@@ -68,7 +69,7 @@ def test_every_chunk_stays_within_the_maximum_size(params: ChunkingParams) -> No
 
 
 def test_overlap_never_pushes_a_chunk_past_the_maximum() -> None:
-    # "19." alone is the first sentence span of a long enumerated point; the pieces that follow are near the max.
+    # a short first sentence, then pieces of run-on sentences near the maximum: overlap must give way
     params = ChunkingParams(target_tokens=30, max_tokens=40, overlap_tokens=10, min_tokens=5)
     lines = [Line(1, "Article 1"), Line(1, "Title"),
              Line(1, "19. First short sentence. " + " ".join(sentence(36) for _ in range(4)))]
@@ -103,7 +104,7 @@ def test_chunks_of_different_paragraphs_do_not_overlap() -> None:
 
 def test_a_tiny_trailing_piece_is_merged_into_the_previous_chunk() -> None:
     params = ChunkingParams(target_tokens=50, max_tokens=80, overlap_tokens=0, min_tokens=20)
-    body = f"{sentence(44)} {sentence(9)}"  # 45 + 10 tokens: the 10-token tail alone would be below the minimum
+    body = f"{sentence(44)} {sentence(9)}"  # 45 + 10 tokens: the 10-token tail alone is below the minimum
     _, _, chunks = chunked([Line(1, "Article 1"), Line(1, "Title"), Line(1, body)], params)
     assert [c.text for c in chunks] == ["Article 1\nTitle\n" + body]
 
@@ -118,14 +119,14 @@ def test_a_trailing_piece_is_kept_apart_when_merging_would_pass_the_maximum() ->
 def test_no_chunk_spans_two_articles_even_when_they_are_tiny() -> None:
     params = ChunkingParams()
     lines = [Line(1, text) for n in range(1, 6) for text in (f"Article {n}", f"Title {n}", sentence(5))]
-    blocks, text, chunks = chunked(lines, params)
+    _, _, chunks = chunked(lines, params)
     assert len(chunks) == 5
     assert [c.section for c in chunks] == [f"Article {n} Title {n}" for n in range(1, 6)]
 
 
 @pytest.mark.parametrize("params", PARAMS)
 def test_every_chunk_lies_within_one_structural_unit(params: ChunkingParams) -> None:
-    blocks, text, chunks = chunked(regulation(9), params)
+    blocks, _, chunks = chunked(regulation(9), params)
     starts = []
     position = 0
     for block in blocks:

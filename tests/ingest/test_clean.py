@@ -65,8 +65,8 @@ def test_spacing_mends_stray_spaces_before_punctuation_and_inside_hyphenated_wor
     "Page 6",
     "12",
     "iv",
-    "VerDate Sep<11>2014 23:02 Oct 31, 2023 Jkt 262001 PO 00000 Frm 00005 Fmt 4705 Sfmt 4790 "
-    "E:\\FR\\FM\\01NOE0.SGM 01NOE0ddrumheller on DSK120RN23PROD with PRESDOC-E0",
+    ("VerDate Sep<11>2014 23:02 Oct 31, 2023 Jkt 262001 PO 00000 Frm 00005 Fmt 4705 Sfmt 4790 "
+     "E:\\FR\\FM\\01NOE0.SGM 01NOE0ddrumheller on DSK120RN23PROD with PRESDOC-E0"),
     "75194 Federal Register / Vol. 88, No. 210 / Wednesday, November 1, 2023 / Presidential Documents",
     "Federal Register / Vol. 88, No. 210 / Wednesday, November 1, 2023 / Presidential Documents 75195",
     "Introduction .......................... 3",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +13,20 @@ from assistant.evaluation.compare import compare_summaries, format_deltas
 from assistant.evaluation.dataset import EvalSetError, load_eval_set
 from assistant.evaluation.report import format_value, load_report, write_reports
 from assistant.evaluation.runner import SUMMARY_METRICS, AnswerFn, evaluate
+from assistant.pipeline import GENERATORS, Assistant
+from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SearchFilters
 from ingest.errors import ManifestError
 from ingest.models import JURISDICTIONS
 from ingest.settings import Settings
+from ui.commands.ask import parse_filters
 
 PIPELINES = ("default", "langchain-baseline")
-GENERATORS = ("extractive", "llm")
 
 
 @click.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
+@click.option("-k", "--top-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
               help="Passages retrieved per question (metrics are cut at 10).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for report.json, report.md and report.html (default: <data-dir>/eval/<set>-<time>).")
@@ -34,13 +36,13 @@ GENERATORS = ("extractive", "llm")
               default=None, help="An earlier report.json: print each summary metric's old, new and delta.")
 @click.option("--generator", type=click.Choice(GENERATORS), default=None,
               help="Answer writer, as for `ask` (default: the generator setting).")
-@click.option("--jurisdiction", "jurisdictions", multiple=True, type=click.Choice(JURISDICTIONS),
-              help="Search only documents of this jurisdiction (repeatable), as for `ask`.")
-@click.option("--doc", "doc_ids", multiple=True, help="Search only this document id (repeatable), as for `ask`.")
+@click.option("--jurisdiction", default=None,
+              help="Only these jurisdictions, comma-separated (eu,us,oecd,japan,g7), as for `ask`.")
+@click.option("--doc", default=None, help="Only these document ids, comma-separated, as for `ask`.")
 @click.pass_obj
 def eval_command(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str,
-                 compare_with: Path | None, generator: str | None, jurisdictions: tuple[str, ...],
-                 doc_ids: tuple[str, ...]) -> None:
+                 compare_with: Path | None, generator: str | None, jurisdiction: str | None,
+                 doc: str | None) -> None:
     """Evaluate retrieval, answers, citations and abstention on FILE, and write the reports.
 
     FILE is a JSON Lines evaluation set (one item a line: id, question, answer or null, evidence
@@ -50,16 +52,20 @@ def eval_command(settings: Settings, file: Path, k: int, out: Path | None, pipel
 
     Exits with status 1 when a question failed or an answer cited a passage it was not given.
     """
+    filters = parse_filters(jurisdiction, doc)
+    unknown = sorted(filters.jurisdictions - set(JURISDICTIONS))
+    if unknown:
+        raise click.BadParameter(f"unknown jurisdiction(s) {', '.join(unknown)}; valid jurisdictions are: "
+                                 f"{', '.join(JURISDICTIONS)}", param_hint="--jurisdiction")
+    old = _load_report(compare_with) if compare_with is not None else None  # refuse a bad one before running
     if file.suffix.lower() == ".json":
         report = _load_report(file)
         if out is not None:
             write_reports(report, out)
     else:
-        report = _run(settings, file, k, out, pipeline, generator, SearchFilters(
-            jurisdictions=frozenset(jurisdictions), doc_ids=frozenset(doc_ids)))
+        report = _run(settings, file, k, out, pipeline, generator, filters)
     click.echo(summary_table(report["summary"]["overall"]))
-    if compare_with is not None:
-        old = _load_report(compare_with)
+    if old is not None:
         click.echo(f"\nChange from {compare_with} (new − old):")
         click.echo(format_deltas(compare_summaries(old["summary"], report["summary"])))
     overall = report["summary"]["overall"]
@@ -84,7 +90,7 @@ def _run(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str
         raise click.ClickException(f"{file}: no valid item to evaluate")
 
     answer_fn, described = _answer_fn(settings, pipeline, k, generator, filters if filters.active else None)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     run = {"eval_set": str(file), "pipeline": pipeline, **described, "embedder": settings.embedder,
            "filters": filters.to_dict() if filters.active else None, "started": started.isoformat(timespec="seconds"),
            "n_dataset_errors": len(errors), "dataset_errors": errors}
@@ -116,13 +122,9 @@ def _answer_fn(settings: Settings, pipeline: str, k: int, generator: str | None,
         return (lambda question: baseline.ask(question, k=k, filters=filters)), {
             "generator": "first-two-sentences", "baseline_key": baseline.key}
     try:
-        from assistant.pipeline import Assistant
-    except ImportError as exc:
-        raise click.ClickException(f"the assistant pipeline is not available: {exc}") from exc
-    try:
         assistant = Assistant.load(settings)
-    except Exception as exc:  # an index not built yet, a model that does not load: say which, briefly
-        raise click.ClickException(f"cannot load the assistant: {exc}") from exc
+    except (IndexNotBuiltError, IndexMismatchError) as exc:
+        raise click.ClickException(str(exc)) from exc
     return (lambda question: assistant.ask(question, k=k, generator=generator, filters=filters)), {
         "generator": generator or settings.generator, "search_mode": settings.search_mode}
 

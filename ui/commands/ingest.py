@@ -62,14 +62,14 @@ def report_lines(result: IngestResult) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for row in rows:
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:4], widths[1:])]
-        lines.append("  ".join(cells + [row[4]]).rstrip())
+        numbers = [cell.rjust(width) for cell, width in zip(row[1:4], widths[1:], strict=True)]
+        lines.append("  ".join([row[0].ljust(widths[0]), *numbers, row[4]]).rstrip())
     return lines + [error_line(failure) for failure in result.failures]
 
 
 def error_line(failure: DocumentReport) -> str:
-    message = failure.error if failure.error.startswith(f"{failure.file}:") else f"{failure.file}: {failure.error}"
-    return f"ERROR {message}"
+    named = failure.error.startswith(f"{failure.file}:")
+    return f"ERROR {failure.error if named else f'{failure.file}: {failure.error}'}"
 
 
 def write_jsonl(result: IngestResult, out: Path) -> None:

@@ -1,0 +1,50 @@
+"""Diversity of the passages given to a generator: a cap per section, and near-duplicates collapsed."""
+
+from __future__ import annotations
+
+from index.models import Passage
+from assistant.text import content_words
+
+# The Playbook restates AI RMF text: on a near-duplicate, the framework itself is the source to cite.
+SECONDARY_DOCUMENTS = frozenset({"nist-ai-rmf-playbook"})
+DUPLICATE_JACCARD = 0.6
+
+
+def section_unit(section: str) -> str:
+    """The structural unit of a section path, without the paragraph marker (`… > Article 5 … > 1(f)`)."""
+    parts = section.split(" > ")
+    if len(parts) > 1 and parts[-1][:1] in "0123456789(":
+        parts = parts[:-1]
+    return " > ".join(parts)
+
+
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = content_words(text)
+    return {tuple(words[i:i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def diversify(passages: list[Passage], per_section: int = 2) -> list[Passage]:
+    """Keep ranking order; drop passages past `per_section` from one section, and near-duplicates
+    (the one from a primary document is kept, in the better of the two ranks). Ranks are renumbered."""
+    kept: list[Passage] = []
+    shingles: list[set[tuple[str, ...]]] = []
+    per_key: dict[tuple[str, str], int] = {}
+    for passage in passages:
+        chunk = passage.chunk
+        key = (chunk.doc_id, section_unit(chunk.section) or chunk.chunk_id)
+        if per_key.get(key, 0) >= per_section:
+            continue
+        mine = _shingles(chunk.text)
+        duplicate = next((i for i, s in enumerate(shingles) if jaccard(mine, s) >= DUPLICATE_JACCARD), None)
+        if duplicate is not None:
+            if kept[duplicate].chunk.doc_id in SECONDARY_DOCUMENTS and chunk.doc_id not in SECONDARY_DOCUMENTS:
+                kept[duplicate], shingles[duplicate] = passage, mine
+            continue
+        per_key[key] = per_key.get(key, 0) + 1
+        kept.append(passage)
+        shingles.append(mine)
+    return [p.with_rank(i) for i, p in enumerate(kept, start=1)]

@@ -1,0 +1,58 @@
+"""Calibrate the abstention threshold on the shipped eval set: the evidence strength of every item, and the
+threshold that maximises abstention F1 (unanswerable items are the positive class).
+
+Run: .venv/bin/python bench/calibrate_abstention.py [--data-dir .policyqa]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.evaluation.dataset import load_eval_set  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from ingest.settings import load_settings  # noqa: E402
+
+EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
+
+
+def best_threshold(strengths: list[tuple[float, bool]]) -> tuple[float, float]:
+    """(threshold, F1) maximising abstention F1; an item abstains when its strength is below the threshold."""
+    best = (0.0, 0.0)
+    for threshold in sorted({s for s, _ in strengths} | {1e9}):
+        tp = sum(1 for s, unanswerable in strengths if s < threshold and unanswerable)
+        fp = sum(1 for s, unanswerable in strengths if s < threshold and not unanswerable)
+        fn = sum(1 for s, unanswerable in strengths if s >= threshold and unanswerable)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1]:
+            best = (threshold, f1)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args()
+    settings = load_settings(overrides={"data_dir": args.data_dir, "abstain_threshold": -10.0})
+    assistant = Assistant.load(settings)
+    items, _ = load_eval_set(EVAL_SET)
+    strengths = []
+    for item in items:
+        answer = assistant.ask(item.question)
+        unanswerable = item.answer is None and not item.evidence
+        strengths.append((answer.timings_ms["evidence_strength"], unanswerable))
+        if unanswerable:
+            print(f"unanswerable {item.id}: {answer.timings_ms['evidence_strength']:.3f}  {item.question}")
+    answerable = sorted(s for s, u in strengths if not u)
+    print("answerable strengths: min %.3f p5 %.3f p10 %.3f median %.3f" % (
+        answerable[0], answerable[len(answerable) // 20], answerable[len(answerable) // 10],
+        answerable[len(answerable) // 2]))
+    threshold, f1 = best_threshold(strengths)
+    print(f"best threshold {threshold:.3f}: abstention F1 {f1:.3f}")
+
+
+if __name__ == "__main__":
+    main()

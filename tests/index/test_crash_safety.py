@@ -1,0 +1,132 @@
+"""A real `policyqa index build --full` killed at several points, and two builds at once: the index that was
+there before still loads and answers the same, and the next build cleans up after the dead one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.embed import Embedder
+from index.layout import VERSIONS_DIR, current_version_dir
+from index.search import Searcher
+from ingest.corpus_files import files_to_ingest
+from ingest.settings import Settings
+
+QUERIES = ("safety testing of dual-use foundation models", "trustworthy AI principles",
+           "national policy framework for AI")
+BUILD_TIMEOUT_S = 300
+
+
+def results(settings: Settings, embedder: Embedder) -> list[list[str]]:
+    searcher = Searcher.load(settings, embedder)
+    return [[p.chunk.chunk_id for p in searcher.search(q, k=10)] for q in QUERIES]
+
+
+def start_build(settings: Settings, cwd: Path) -> subprocess.Popen[str]:
+    """`policyqa index build --full` in a child process, on the corpus and data dir of `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    env.update(HF_HUB_OFFLINE="1", POLICYQA_MANIFEST_PATH=str(settings.manifest_path.resolve()),
+               PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-c", "from ui.cli import main; main()", "--data-dir", str(settings.data_dir),
+               "--corpus-dir", str(settings.corpus_dir), "index", "build", "--full"]
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def versions(settings: Settings) -> set[str]:
+    folder = settings.index_dir / VERSIONS_DIR
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def kill_when(process: subprocess.Popen[str], ready: threading.Event | None, deadline_s: float,
+              settings: Settings | None = None) -> bool:
+    """SIGKILL the process once `ready` is set, a new version folder appears (when `settings` is given) or the
+    deadline passes; False when it had already exited."""
+    known = versions(settings) if settings is not None else set()
+    started = time.monotonic()
+    while process.poll() is None:
+        if ready is not None and ready.is_set():
+            break
+        if settings is not None and versions(settings) - known:
+            break
+        if ready is None and settings is None and time.monotonic() - started >= deadline_s:
+            break
+        if time.monotonic() - started > BUILD_TIMEOUT_S:
+            break
+        time.sleep(0.002)
+    alive = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    return alive
+
+
+def watch_stdout(process: subprocess.Popen[str], marker: str) -> threading.Event:
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith(marker):
+                seen.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return seen
+
+
+@pytest.mark.slow
+def test_build_killed_at_any_point_leaves_the_previous_index_loadable(
+        small_settings: Settings, session_embedder: Embedder, tmp_path: Path) -> None:
+    build_index(small_settings, files_to_ingest(small_settings), embedder=session_embedder)
+    published = current_version_dir(small_settings.index_dir)
+    expected = results(small_settings, session_embedder)
+
+    kills = []
+    for point in ("after 1 s", "after 3 s", "at the embed stage", "while writing the new version"):
+        process = start_build(small_settings, tmp_path)
+        if point.startswith("after"):
+            killed = kill_when(process, None, float(point.split()[1]))
+        elif point == "at the embed stage":
+            killed = kill_when(process, watch_stdout(process, "[embed]"), 0)
+        else:
+            watch_stdout(process, "")  # keep the pipe drained
+            killed = kill_when(process, None, 0, settings=small_settings)
+        kills.append((point, killed))
+        now = current_version_dir(small_settings.index_dir)
+        assert now is not None
+        if killed and point != "while writing the new version":
+            assert now == published, point
+        # Either the previous version or, if the build had just published, an identical new one.
+        assert results(small_settings, session_embedder) == expected, point
+    assert any(killed for point, killed in kills if point == "while writing the new version"), kills
+
+    # The lock died with the process; the next build succeeds and removes the unfinished versions.
+    report = build_index(small_settings, files_to_ingest(small_settings), full=True, embedder=session_embedder)
+    assert report.status == "built"
+    assert len(versions(small_settings)) <= 2
+    assert results(small_settings, session_embedder) == expected
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_one_is_refused_and_the_index_stays_sound(
+        small_settings: Settings, session_embedder: Embedder, tmp_path: Path) -> None:
+    build_index(small_settings, files_to_ingest(small_settings), embedder=session_embedder)
+    expected = results(small_settings, session_embedder)
+
+    processes = [start_build(small_settings, tmp_path) for _ in range(2)]
+    outcomes = [(*p.communicate(timeout=BUILD_TIMEOUT_S), p.returncode) for p in processes]
+    codes = sorted(code for _, _, code in outcomes)
+    assert codes in ([0, 1], [0, 0]), outcomes
+    for out, err, code in outcomes:
+        if code == 1:
+            assert "another index build is running" in err and "wait for it to finish" in err, err
+        else:
+            assert "Index rebuilt in full" in out, out
+    assert results(small_settings, session_embedder) == expected
+    assert Searcher.load(small_settings, session_embedder).store.count() > 0

@@ -1,0 +1,200 @@
+"""The `index` verb: `build` brings the search index up to date with the corpus, `status` describes it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.build import BuildLockedError, BuildReport, build_index, build_params, file_sha256
+from index.embed import ModelNotFoundError
+from index.layout import IndexManifest, IndexMismatchError, current_version_dir, read_manifest
+from ingest.corpus_files import files_to_ingest
+from ingest.errors import ManifestError
+from ingest.models import SourceEntry
+from ingest.settings import Settings
+
+_STAGES = {
+    "ingest": "reading and chunking new or changed documents",
+    "embed": "embedding new chunks",
+    "write": "writing the new index version",
+}
+
+
+@click.group()
+def index() -> None:
+    """Build and inspect the search index (dense vectors and BM25) over the corpus."""
+
+
+@index.command()
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only new or changed documents.")
+@click.pass_obj
+def build(settings: Settings, full: bool) -> None:
+    """Index the documents of the corpus directory.
+
+    Only new or changed documents are read and embedded, unless --full is given or the model, the chunking
+    parameters or the vector store changed. A finished build replaces the previous index in one atomic step;
+    an interrupted build leaves it untouched. Exits with status 1 when another build holds the lock.
+    """
+    files = _corpus_files(settings)
+    if not files:
+        click.echo(f"No documents to index in {settings.corpus_dir}; run `policyqa corpus sync` first "
+                   "or put documents there.", err=True)
+        sys.exit(1)
+    click.echo(f"Indexing {len(files)} documents from {settings.corpus_dir} into {settings.index_dir}")
+    try:
+        report = build_index(settings, files, full=full, progress=sys.stderr.isatty(), on_stage=_print_stage)
+    except BuildLockedError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except (ModelNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in summary_lines(report, files):
+        click.echo(line)
+    if report.status != "up to date" and report.chunks == 0:
+        sys.exit(1)
+
+
+def _print_stage(stage: str) -> None:
+    click.echo(f"[{stage}] {_STAGES.get(stage, stage)}")
+
+
+def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]]) -> list[str]:
+    """What a build did, one fact a line; the first line says `up to date` exactly when nothing changed."""
+    if report.status == "up to date":
+        lines = [f"Index up to date: {report.chunks} chunks, nothing to do ({report.seconds:.1f} s)"]
+        present = {entry.id for _, entry in files}  # a failed file deleted since is no longer a failure
+        return lines + [f"FAILED {_failure(doc_id, message, files)}" for doc_id, message in report.failures.items()
+                        if doc_id in present]
+    lines = [f"Index {'rebuilt in full' if report.full else 'updated'}"]
+    if report.full:
+        lines.append(f"  full rebuild: {report.reason}")
+    lines.append(f"  documents: {len(report.added)} added, {len(report.changed)} changed, "
+                 f"{len(report.removed)} removed, {len(report.failures)} failed")
+    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if ids and not (report.full and label == "added"):
+            lines.append(f"  {label}: {', '.join(ids)}")
+    lines += [f"  FAILED {_failure(doc_id, message, files)}" for doc_id, message in report.failures.items()]
+    lines.append(f"  chunks: {report.chunks} ({report.embedded} newly embedded)")
+    lines.append(f"  seconds: {report.seconds:.1f}")
+    return lines
+
+
+def _failure(doc_id: str, message: str, files: list[tuple[Path, SourceEntry]]) -> str:
+    """`<file>: <problem>`; ingest errors already start with the file name."""
+    names = {entry.id: path.name for path, entry in files}
+    name = names.get(doc_id, doc_id)
+    return message if message.startswith(f"{name}:") else f"{name}: {message}"
+
+
+@dataclass
+class IndexStatus:
+    """The index on disk compared with the corpus directory."""
+
+    index_dir: str
+    built: bool
+    documents: int = 0
+    chunks: int = 0
+    model_id: str = ""
+    model_fingerprint: str = ""
+    dimension: int = 0
+    vector_store: str = ""
+    built_at: str = ""
+    stale: list[str] = field(default_factory=list)  # indexed, but the file changed since
+    missing: list[str] = field(default_factory=list)  # indexed, but the file is gone
+    new: list[str] = field(default_factory=list)  # a file of the corpus not indexed yet
+    failures: dict[str, str] = field(default_factory=dict)  # what the last build could not read
+    next_build: str = ""  # why the next build will rebuild in full, if it will
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> IndexStatus:
+    """Describe the current index and which corpus documents it lacks or holds out of date."""
+    version_dir = current_version_dir(settings.index_dir)
+    if version_dir is None:
+        return IndexStatus(index_dir=str(settings.index_dir), built=False,
+                           new=[entry.id for _, entry in files])
+    manifest = read_manifest(version_dir)
+    on_disk = {entry.id: path for path, entry in files}
+    return IndexStatus(
+        index_dir=str(settings.index_dir), built=True, documents=len(manifest.documents),
+        chunks=manifest.chunk_count, model_id=manifest.model_id, model_fingerprint=manifest.model_fingerprint,
+        dimension=manifest.dimension, vector_store=manifest.vector_store, built_at=manifest.built_at,
+        stale=sorted(d for d, record in manifest.documents.items()
+                     if d in on_disk and file_sha256(on_disk[d]) != record.sha256),
+        missing=sorted(d for d in manifest.documents if d not in on_disk),
+        new=[d for d in on_disk if d not in manifest.documents],
+        failures={d: message for d, message in manifest.failures.items() if d in on_disk},
+        next_build=_full_rebuild_due(manifest, settings),
+    )
+
+
+def _full_rebuild_due(manifest: IndexManifest, settings: Settings) -> str:
+    if manifest.model_id != settings.embedder:
+        return f"the embedding model changed ({manifest.model_id} → {settings.embedder})"
+    if manifest.build_params != build_params(settings):
+        return "the chunking parameters or embedded text changed"
+    if manifest.vector_store != settings.vector_store:
+        return f"the vector store changed ({manifest.vector_store} → {settings.vector_store})"
+    return ""
+
+
+@index.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_obj
+def status(settings: Settings, as_json: bool) -> None:
+    """Show the index's size, model and build time, and the corpus documents that are stale, missing or new.
+
+    Exits with status 1 when there is no index yet.
+    """
+    files = _corpus_files(settings)
+    try:
+        state = index_status(settings, files)
+    except IndexMismatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(state.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in status_lines(state):
+            click.echo(line)
+    if not state.built:
+        sys.exit(1)
+
+
+def status_lines(state: IndexStatus) -> list[str]:
+    if not state.built:
+        return [f"No index in {state.index_dir}: run `policyqa index build` "
+                f"({len(state.new)} documents to index)"]
+    lines = [
+        f"Index:        {state.index_dir}",
+        f"Documents:    {state.documents}",
+        f"Chunks:       {state.chunks}",
+        f"Model:        {state.model_id} (fingerprint {state.model_fingerprint}, {state.dimension} dimensions)",
+        f"Vector store: {state.vector_store}",
+        f"Last build:   {state.built_at}",
+    ]
+    for label, ids, meaning in (("Stale", state.stale, "file changed since indexing"),
+                                ("Missing", state.missing, "indexed, file gone"),
+                                ("New", state.new, "not indexed yet")):
+        lines.append(f"{label + ':':<14}{len(ids)} ({meaning})" + (f": {', '.join(ids)}" if ids else ""))
+    lines += [f"Failed:       {doc_id}: {message}" for doc_id, message in state.failures.items()]
+    if state.next_build:
+        lines.append(f"The next build rebuilds in full: {state.next_build}")
+    elif state.stale or state.missing or state.new:
+        lines.append("Run `policyqa index build` to bring the index up to date.")
+    else:
+        lines.append("The index is up to date with the corpus.")
+    return lines
+
+
+def _corpus_files(settings: Settings) -> list[tuple[Path, SourceEntry]]:
+    try:
+        return files_to_ingest(settings)
+    except ManifestError as exc:
+        raise click.ClickException(str(exc)) from exc
