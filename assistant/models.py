@@ -48,6 +48,7 @@ class Answer:
     support: float = 0.0  # the answer's overall support: the least-supported sentence's score
     standalone_question: str = ""  # the question as retrieved, after a follow-up was rewritten
     timings_ms: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, float] = field(default_factory=dict)  # the signals the abstention decision used
 
     @property
     def has_unsupported(self) -> bool:
@@ -61,4 +62,5 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "passages": [p.to_dict() for p in self.passages],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "evidence": {k: round(v, 4) for k, v in self.evidence.items()},
         }

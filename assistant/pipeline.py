@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
@@ -29,7 +30,8 @@ GENERATORS = ("extractive", "llm")
 CANDIDATES = 30
 ABSTENTION_TEXT = "The indexed documents do not answer this question. The closest passages are listed below."
 # Calibrated on the unanswerable items of the shipped eval set (bench/calibrate_abstention.py).
-DEFAULT_ABSTAIN_THRESHOLD = 0.5
+DEFAULT_ABSTAIN_THRESHOLD = 0.35
+NAME_PENALTY = 0.15
 DEFAULT_SUPPORT_THRESHOLD = 0.5
 # Words every document of this corpus uses: they say nothing about whether a passage answers the question.
 _GENERIC = frozenset("ai artificial intelligence system systems model models use used act policy policies "
@@ -47,9 +49,29 @@ def term_coverage(question: str, passages: list[Passage]) -> float:
     return sum(1 for w in words if w in text or (w.endswith("s") and w[:-1] in text)) / len(words)
 
 
-def evidence_strength(best_sentence_similarity: float, coverage: float) -> float:
+_NAME = re.compile(r"(?<![\w'’])([A-Z][A-Za-z0-9\-]*[A-Za-z0-9])")
+_NOT_NAMES = frozenset("AI What How Which Who When Where Why Does Do Is Are Can May Under In For The A An If "
+                       "According Must Should Would Could Has Have".split())
+RARE_IN_CORPUS = 5  # a name found in fewer chunks than this is specific enough to be looked for
+
+
+def missing_names(question: str, passages: list[Passage], chunk_frequency: Callable[[str], int]) -> list[str]:
+    """Names the question asks about (capitalised, rare in the corpus, not short acronyms) that none of the
+    passages mention: "Canada's AIDA", "the Bletchley Declaration" — a sign the documents do not cover it."""
+    text = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages).lower()
+    found = []
+    for match in _NAME.finditer(question):
+        name = match.group(1)
+        if match.start() == 0 or name in _NOT_NAMES or (name.isupper() and len(name) <= 4):
+            continue
+        if name.lower() not in text and chunk_frequency(name.lower()) < RARE_IN_CORPUS:
+            found.append(name)
+    return found
+
+
+def evidence_strength(best_sentence_similarity: float, unknown_names: int) -> float:
     """How strongly the passages bear on the question; below the abstention threshold, we abstain."""
-    return best_sentence_similarity + 0.5 * coverage - 0.25
+    return best_sentence_similarity - NAME_PENALTY * unknown_names
 
 
 @dataclass
@@ -119,10 +141,14 @@ class Assistant:
         named = mentioned_jurisdictions(standalone)
         drafted = draft_extractive(standalone, passages, embedder,
                                    must_cover=named if len(named) >= 2 else ())
-        strength = evidence_strength(drafted.best_score, term_coverage(standalone, passages[:5]))
+        coverage = term_coverage(standalone, passages[:5])
+        unknown = missing_names(standalone, passages[:5], self.searcher.chunk_frequency)
+        strength = evidence_strength(drafted.best_score, len(unknown))
+        evidence = {"best_sentence_similarity": drafted.best_score, "term_coverage": coverage,
+                    "names_not_found": float(len(unknown)), "strength": strength}
         lap("select_ms")
         answer = Answer(question=question, text="", citations=(), passages=tuple(passages), abstained=True,
-                        standalone_question=standalone, timings_ms=timings)
+                        standalone_question=standalone, timings_ms=timings, evidence=evidence)
         if not passages or not drafted.sentences or strength < self.abstain_threshold:
             answer = replace(answer, text=ABSTENTION_TEXT)
             _stream(answer.text, on_token)
@@ -141,7 +167,6 @@ class Assistant:
                 answer = replace(answer, text=checked.text or ABSTENTION_TEXT, citations=checked.citations,
                                  abstained=not checked.text, sentences=checked.sentences, support=checked.support)
         timings["total_ms"] = sum(v for key, v in timings.items() if key != "total_ms")
-        timings["evidence_strength"] = round(strength, 4)
         if conversation is not None:
             conversation.add(answer)
         return answer

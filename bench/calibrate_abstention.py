@@ -7,6 +7,7 @@ Run: .venv/bin/python bench/calibrate_abstention.py [--data-dir .policyqa]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -35,21 +36,26 @@ def best_threshold(strengths: list[tuple[float, bool]]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--dump", default=None, help="write every item's evidence signals to this JSON file")
     args = parser.parse_args()
     settings = load_settings(overrides={"data_dir": args.data_dir, "abstain_threshold": -10.0})
     assistant = Assistant.load(settings)
     items, _ = load_eval_set(EVAL_SET)
     strengths = []
+    rows = []
     for item in items:
         answer = assistant.ask(item.question)
         unanswerable = item.answer is None and not item.evidence
-        strengths.append((answer.timings_ms["evidence_strength"], unanswerable))
+        strengths.append((answer.evidence["strength"], unanswerable))
+        rows.append((item.id, unanswerable, answer.evidence))
         if unanswerable:
-            print(f"unanswerable {item.id}: {answer.timings_ms['evidence_strength']:.3f}  {item.question}")
+            print(f"unanswerable {item.id}: {answer.evidence}  {item.question}", flush=True)
     answerable = sorted(s for s, u in strengths if not u)
     print("answerable strengths: min %.3f p5 %.3f p10 %.3f median %.3f" % (
         answerable[0], answerable[len(answerable) // 20], answerable[len(answerable) // 10],
         answerable[len(answerable) // 2]))
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(rows))
     threshold, f1 = best_threshold(strengths)
     print(f"best threshold {threshold:.3f}: abstention F1 {f1:.3f}")
 

@@ -24,7 +24,8 @@ from index.layout import (
     DocumentRecord, IndexManifest, current_version_dir, fsync_tree, publish_version, read_manifest,
 )
 from index.vector_store import create_vector_store, load_vector_store
-from ingest.chunk import CHUNKER_VERSION, ChunkingParams
+from ingest.chunk import CHUNKER_VERSION
+from ingest.corpus_files import chunking_params
 from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_document
 from ingest.errors import IngestError
@@ -67,11 +68,6 @@ def build_params(settings: Settings) -> dict[str, object]:
         "chunking": asdict(chunking_params(settings)),
         "embed_prefix": settings.embed_prefix,
     }
-
-
-def chunking_params(settings: Settings) -> ChunkingParams:
-    return ChunkingParams(target_tokens=settings.chunk_target_tokens, max_tokens=settings.chunk_max_tokens,
-                          overlap_tokens=settings.chunk_overlap_tokens, min_tokens=settings.chunk_min_tokens)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from index.search import Searcher
 
 
 class IndexRetriever(BaseRetriever):
-    """Returns the `k` best chunks as `Document`s; metadata holds the chunk's fields plus `score` and `rank`."""
+    """The `k` best chunks as `Document`s; metadata holds the chunk's fields plus `score` and `rank`."""
 
     searcher: InstanceOf[Searcher]
     k: int = Field(default=10, ge=1)

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from ingest.models import Chunk
 from ingest.settings import Settings
 
 CANDIDATES = 100
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z0-9]")
 FUSIONS = ("rrf", "convex")
 
 
@@ -36,12 +39,22 @@ class Searcher:
     store: FaissStore
     bm25: BM25Index
     embedder: Embedder
-    fusion: str = "rrf"
-    convex_alpha: float = 0.5
+    fusion: str = "convex"
+    convex_alpha: float = 0.8
 
     def __post_init__(self) -> None:
         self.row_of_id = {chunk_row_id(c.chunk_id): row for row, c in enumerate(self.chunks)}
         self.row_of_chunk = {c.chunk_id: row for row, c in enumerate(self.chunks)}
+        self._word_counts: Counter[str] | None = None
+
+    def chunk_frequency(self, word: str) -> int:
+        """In how many chunks a lowercase word occurs."""
+        if self._word_counts is None:
+            counts: Counter[str] = Counter()
+            for chunk in self.chunks:
+                counts.update(set(_WORD.findall(chunk.text.lower())))
+            self._word_counts = counts
+        return self._word_counts[word]
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> Searcher:
@@ -60,9 +73,12 @@ class Searcher:
             raise IndexMismatchError(
                 f"the model '{manifest.model_id}' on this machine differs from the one the index was built with "
                 "(fingerprint mismatch): run `policyqa index build` to rebuild it")
+        if settings.fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion '{settings.fusion}'; valid fusions are: {', '.join(FUSIONS)}")
         return cls(version_dir=version_dir, manifest=manifest, chunks=read_chunks(version_dir),
                    store=load_vector_store(version_dir / VECTORS_FILE, manifest.vector_store),
-                   bm25=BM25Index.load(version_dir / BM25_DIR), embedder=embedder)
+                   bm25=BM25Index.load(version_dir / BM25_DIR), embedder=embedder,
+                   fusion=settings.fusion, convex_alpha=settings.fusion_alpha)
 
     def allowed_rows(self, filters: SearchFilters | None) -> np.ndarray | None:
         if filters is None or not filters.active:

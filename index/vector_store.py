@@ -44,8 +44,9 @@ class FaissStore:
     def delete(self, ids: np.ndarray) -> None:
         if not len(ids):
             return
-        if self.kind == "hnsw":  # an HNSW graph cannot remove nodes: build a new graph of the vectors that stay
-            keep = np.setdiff1d(faiss.vector_to_array(self.index.id_map), ids.astype(np.int64))
+        if self.kind == "hnsw":  # an HNSW graph cannot remove nodes: build a graph of the vectors that stay
+            stored = faiss.vector_to_array(self.index.id_map)  # type: ignore[attr-defined]
+            keep = np.setdiff1d(stored, ids.astype(np.int64))
             vectors = self.reconstruct(keep)
             self.index = create_vector_store("hnsw", self.index.d).index
             self.add(keep, vectors)

@@ -1,5 +1,5 @@
-"""Shared test fixtures: where the real corpus lives, the default corpus ingested once per session, and an index
-of the whole default corpus built once per session."""
+"""Shared test fixtures: where the real corpus lives, the default corpus ingested once per session, and an
+index of the whole default corpus built once per session."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from index.build import build_index
 from index.embed import Embedder
-
 from ingest.corpus_files import chunking_params, files_to_ingest
 from ingest.manifest import load_manifest
 from ingest.pipeline import IngestResult, ingest_files
@@ -44,16 +43,16 @@ def ingested_corpus(corpus_settings: Settings) -> IngestResult:
 
 @pytest.fixture(scope="session")
 def session_embedder() -> Embedder:
-    """The default embedding model, loaded once; pass it to `build_index` and `Searcher.load` to skip reloading."""
+    """The default embedding model, loaded once: give it to `build_index` and `Searcher.load`."""
     return Embedder.load(Settings().embedder)
 
 
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path,
                    session_embedder: Embedder) -> Settings:
-    """Settings whose data_dir holds an index of the whole default corpus (every manifest document), built once
-    per session. Its corpus_dir is a read-only copy of those documents, so `index status` finds nothing to do.
-    Treat it as read-only: a test that changes the corpus or the index works on copies."""
+    """Settings whose data_dir holds an index of the whole default corpus (every manifest document), built
+    once per session. Its corpus_dir is a read-only copy of those documents, so `index status` finds nothing
+    to do. Treat it as read-only: a test that changes the corpus or the index works on copies."""
     root = tmp_path_factory.mktemp("built")
     corpus_dir = root / "corpus"
     corpus_dir.mkdir()
@@ -62,7 +61,6 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path
             shutil.copy2(shared_corpus / entry.file, corpus_dir / entry.file)
             (corpus_dir / entry.file).chmod(0o444)
     settings = Settings(data_dir=root / "data", corpus_dir=corpus_dir, manifest_path=MANIFEST)
-    shutil.copytree("/tmp/pqx/data", root / "data")  # DEVONLY
     report = build_index(settings, files_to_ingest(settings), embedder=session_embedder)
     assert report.chunks > 0 and not report.failures, report
     return settings

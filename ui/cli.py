@@ -48,6 +48,8 @@ def _register() -> None:
     main.add_command(search)
     from ui.commands.ask import ask
     main.add_command(ask)
+    from ui.commands.ui import ui_command
+    main.add_command(ui_command)
 
 
 _register()

@@ -15,6 +15,9 @@ from assistant.evaluation.report import format_value
 from assistant.evaluation.runner import LOWER_IS_BETTER, SUMMARY_METRICS
 
 GROUP_KEYS = ("by_jurisdiction", "by_tag")
+# Groups are compared on these only, to keep the comparison readable; `overall` on every summary metric.
+GROUP_METRICS = ("n_items", "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1",
+                 "citation_precision", "abstention_f1")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class MetricDelta:
 
 
 def compare_summaries(old: dict[str, Any], new: dict[str, Any], groups: bool = True) -> list[MetricDelta]:
-    """One row per metric of `overall`, then (with `groups`) of each group present in both summaries."""
+    """One row per metric of `overall`, then (with `groups`) per `GROUP_METRICS` metric of each group present
+    in both summaries; a metric undefined in both (n/a) is left out."""
     sections: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("overall", old.get("overall", {}), new.get("overall", {}))]
     if groups:
@@ -50,10 +54,10 @@ def compare_summaries(old: dict[str, Any], new: dict[str, Any], groups: bool = T
                          for name in new_groups if name in old_groups]
     rows: list[MetricDelta] = []
     for group, old_values, new_values in sections:
-        for metric in ("n_items",) + SUMMARY_METRICS:
-            if metric in old_values or metric in new_values:
-                rows.append(MetricDelta(group, metric, _number(old_values.get(metric)),
-                                        _number(new_values.get(metric))))
+        for metric in ("n_items",) + SUMMARY_METRICS if group == "overall" else GROUP_METRICS:
+            row = MetricDelta(group, metric, _number(old_values.get(metric)), _number(new_values.get(metric)))
+            if row.old is not None or row.new is not None:
+                rows.append(row)
     return rows
 
 

@@ -30,7 +30,7 @@ ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision")
 SUMMARY_METRICS = (RETRIEVAL_METRICS + ANSWER_METRICS
                    + ("unsupported_answer_rate", "citations_not_in_passages", "abstention_precision",
                       "abstention_recall", "abstention_f1", "latency_p50_ms", "latency_p95_ms"))
-# Metrics where a lower value is better (for sorting, colouring and comparisons).
+# Metrics where a lower value is better (read by comparisons).
 LOWER_IS_BETTER = frozenset({"unsupported_answer_rate", "citations_not_in_passages", "latency_p50_ms",
                              "latency_p95_ms"})
 

@@ -37,7 +37,8 @@ def start_build(settings: Settings, cwd: Path) -> subprocess.Popen[str]:
                PYTHONUNBUFFERED="1")
     command = [sys.executable, "-c", "from ui.cli import main; main()", "--data-dir", str(settings.data_dir),
                "--corpus-dir", str(settings.corpus_dir), "index", "build", "--full"]
-    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def versions(settings: Settings) -> set[str]:
@@ -87,29 +88,34 @@ def test_build_killed_at_any_point_leaves_the_previous_index_loadable(
     published = current_version_dir(small_settings.index_dir)
     expected = results(small_settings, session_embedder)
 
-    kills = []
-    for point in ("after 1 s", "after 3 s", "at the embed stage", "while writing the new version"):
+    kills, unfinished = [], set()
+    for point in ("after 1 s", "after 3 s", "[ingest]", "[embed]", "while writing the new version"):
         process = start_build(small_settings, tmp_path)
         if point.startswith("after"):
-            killed = kill_when(process, None, float(point.split()[1]))
-        elif point == "at the embed stage":
-            killed = kill_when(process, watch_stdout(process, "[embed]"), 0)
-        else:
             watch_stdout(process, "")  # keep the pipe drained
+            killed = kill_when(process, None, float(point.split()[1]))
+        elif point.startswith("["):  # the stage the CLI has just announced
+            killed = kill_when(process, watch_stdout(process, point), 0)
+        else:
+            watch_stdout(process, "")
             killed = kill_when(process, None, 0, settings=small_settings)
         kills.append((point, killed))
         now = current_version_dir(small_settings.index_dir)
         assert now is not None
         if killed and point != "while writing the new version":
             assert now == published, point
+        if point == "while writing the new version" and now == published:
+            unfinished = versions(small_settings) - {published.name}  # type: ignore[union-attr]
+            assert unfinished, "the kill came before the version folder was made"
         # Either the previous version or, if the build had just published, an identical new one.
         assert results(small_settings, session_embedder) == expected, point
-    assert any(killed for point, killed in kills if point == "while writing the new version"), kills
+    assert all(killed for point, killed in kills if not point.startswith("after")), kills
 
-    # The lock died with the process; the next build succeeds and removes the unfinished versions.
-    report = build_index(small_settings, files_to_ingest(small_settings), full=True, embedder=session_embedder)
+    # The lock died with the process; the next build succeeds and removes the unfinished version.
+    files = files_to_ingest(small_settings)
+    report = build_index(small_settings, files, full=True, embedder=session_embedder)
     assert report.status == "built"
-    assert len(versions(small_settings)) <= 2
+    assert len(versions(small_settings)) <= 2 and not versions(small_settings) & unfinished
     assert results(small_settings, session_embedder) == expected
 
 

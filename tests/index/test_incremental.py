@@ -1,4 +1,4 @@
-"""Incremental builds on a small copy of the corpus: each one leaves the index a full rebuild would make, embeds
+"""Incremental builds on a small copy of the corpus: each leaves the index a full rebuild would make, embeds
 only what changed, refuses a mismatched model, and keeps what it had when a document cannot be read."""
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def assert_same_as_full_rebuild(settings: Settings, embedder: Embedder, fresh_di
     ids = [c.chunk_id for c in updated.chunks]
     assert ids == [c.chunk_id for c in reference.chunks]
     assert len(set(ids)) == len(ids) == updated.manifest.chunk_count == updated.store.count()
-    stored = set(faiss.vector_to_array(updated.store.index.id_map).tolist())
+    id_map = updated.store.index.id_map  # type: ignore[attr-defined]
+    stored = set(faiss.vector_to_array(id_map).tolist())
     assert stored == {chunk_row_id(i) for i in ids}
     assert {d: r.chunk_ids for d, r in updated.manifest.documents.items()} == {
         d: r.chunk_ids for d, r in reference.manifest.documents.items()}
@@ -82,7 +83,8 @@ def test_add_modify_delete_and_rename_each_leave_the_index_a_full_rebuild_would_
 
     before = doc_chunk_ids(small_settings, "oecd-ai-recommendation-2019")
     with (corpus / "oecd-ai-recommendation-2019.txt").open("a", encoding="utf-8") as handle:
-        handle.write("\n\nAn appended paragraph: adherents shall review the recommendation on quantum sensing "
+        handle.write("\n\nAn appended paragraph: adherents shall review the recommendation on quantum "
+                     "sensing "
                      "every five years and report on its implementation to the Council.\n")
     modified = build(small_settings, session_embedder)
     assert (modified.added, modified.changed, modified.removed) == ([], ["oecd-ai-recommendation-2019"], [])
@@ -103,7 +105,8 @@ def test_add_modify_delete_and_rename_each_leave_the_index_a_full_rebuild_would_
     # Renamed away from its manifest file name, the document becomes an extra with an id from its new stem.
     (corpus / "us-eo-14179-2025.md").rename(corpus / "eo-14179-renamed.md")
     renamed = build(small_settings, session_embedder)
-    assert (renamed.added, renamed.changed, renamed.removed) == (["eo-14179-renamed"], [], ["us-eo-14179-2025"])
+    assert (renamed.added, renamed.changed, renamed.removed) == (
+        ["eo-14179-renamed"], [], ["us-eo-14179-2025"])
     assert_same_as_full_rebuild(small_settings, session_embedder, tmp_path / "after-rename")
 
 

@@ -46,6 +46,7 @@ def build(settings: Settings, full: bool) -> None:
                    "or put documents there.", err=True)
         sys.exit(1)
     click.echo(f"Indexing {len(files)} documents from {settings.corpus_dir} into {settings.index_dir}")
+    previous = _indexed_shas(settings)
     try:
         report = build_index(settings, files, full=full, progress=sys.stderr.isatty(), on_stage=_print_stage)
     except BuildLockedError as exc:
@@ -53,7 +54,7 @@ def build(settings: Settings, full: bool) -> None:
         sys.exit(1)
     except (ModelNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    for line in summary_lines(report, files):
+    for line in summary_lines(report, files, previous):
         click.echo(line)
     if report.status != "up to date" and report.chunks == 0:
         sys.exit(1)
@@ -63,22 +64,49 @@ def _print_stage(stage: str) -> None:
     click.echo(f"[{stage}] {_STAGES.get(stage, stage)}")
 
 
-def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]]) -> list[str]:
-    """What a build did, one fact a line; the first line says `up to date` exactly when nothing changed."""
+def _indexed_shas(settings: Settings) -> dict[str, str] | None:
+    """The file sha256 of every document of the current index; None when there is no readable index."""
+    version_dir = current_version_dir(settings.index_dir)
+    try:
+        if version_dir is None:
+            return None
+        return {d: r.sha256 for d, r in read_manifest(version_dir).documents.items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexMismatchError):
+        return None
+
+
+def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]],
+                  previous: dict[str, str] | None = None) -> list[str]:
+    """What a build did, one fact a line; the first line says `up to date` exactly when nothing changed.
+
+    A full rebuild compares nothing itself; given `previous` (the documents' sha256 in the index it replaced),
+    the added, changed and removed documents are those since that index.
+    """
     if report.status == "up to date":
         lines = [f"Index up to date: {report.chunks} chunks, nothing to do ({report.seconds:.1f} s)"]
         present = {entry.id for _, entry in files}  # a failed file deleted since is no longer a failure
-        return lines + [f"FAILED {_failure(doc_id, message, files)}" for doc_id, message in report.failures.items()
-                        if doc_id in present]
+        return lines + [f"FAILED {_failure(doc_id, message, files)}"
+                        for doc_id, message in report.failures.items() if doc_id in present]
     lines = [f"Index {'rebuilt in full' if report.full else 'updated'}"]
     if report.full:
         lines.append(f"  full rebuild: {report.reason}")
-    lines.append(f"  documents: {len(report.added)} added, {len(report.changed)} changed, "
-                 f"{len(report.removed)} removed, {len(report.failures)} failed")
-    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
-        if ids and not (report.full and label == "added"):
+    added, changed, removed = report.added, report.changed, report.removed
+    if report.full and previous is not None:
+        shas = {entry.id: file_sha256(path) for path, entry in files}
+        added = sorted(d for d in shas if d not in previous)
+        changed = sorted(d for d in shas if d in previous and previous[d] != shas[d])
+        removed = sorted(d for d in previous if d not in shas)
+    # A document that failed is counted once, as a failure, not also as added or changed.
+    added = [d for d in added if d not in report.failures]
+    changed = [d for d in changed if d not in report.failures]
+    lines.append(f"  documents: {len(added)} added, {len(changed)} changed, "
+                 f"{len(removed)} removed, {len(report.failures)} failed")
+    for label, ids in (("added", added), ("changed", changed), ("removed", removed)):
+        if ids and not (report.full and previous is None and label == "added"):  # a first build: no list
             lines.append(f"  {label}: {', '.join(ids)}")
-    lines += [f"  FAILED {_failure(doc_id, message, files)}" for doc_id, message in report.failures.items()]
+    for doc_id, message in report.failures.items():
+        kept = "" if report.full or doc_id not in report.changed else " (its indexed version is kept)"
+        lines.append(f"  FAILED {_failure(doc_id, message, files)}{kept}")
     lines.append(f"  chunks: {report.chunks} ({report.embedded} newly embedded)")
     lines.append(f"  seconds: {report.seconds:.1f}")
     return lines
@@ -168,14 +196,16 @@ def status(settings: Settings, as_json: bool) -> None:
 
 
 def status_lines(state: IndexStatus) -> list[str]:
+    """The status as aligned `Label: value` lines, then what to do next."""
     if not state.built:
-        return [f"No index in {state.index_dir}: run `policyqa index build` "
-                f"({len(state.new)} documents to index)"]
+        to_index = len(state.new)
+        return [f"No index in {state.index_dir}: run `policyqa index build` ({to_index} documents to index)"]
+    model = f"{state.model_id} ({state.dimension} dimensions, fingerprint {state.model_fingerprint})"
     lines = [
         f"Index:        {state.index_dir}",
         f"Documents:    {state.documents}",
         f"Chunks:       {state.chunks}",
-        f"Model:        {state.model_id} (fingerprint {state.model_fingerprint}, {state.dimension} dimensions)",
+        f"Model:        {model}",
         f"Vector store: {state.vector_store}",
         f"Last build:   {state.built_at}",
     ]
@@ -183,7 +213,7 @@ def status_lines(state: IndexStatus) -> list[str]:
                                 ("Missing", state.missing, "indexed, file gone"),
                                 ("New", state.new, "not indexed yet")):
         lines.append(f"{label + ':':<14}{len(ids)} ({meaning})" + (f": {', '.join(ids)}" if ids else ""))
-    lines += [f"Failed:       {doc_id}: {message}" for doc_id, message in state.failures.items()]
+    lines += [f"Failed:       {message}" for message in state.failures.values()]
     if state.next_build:
         lines.append(f"The next build rebuilds in full: {state.next_build}")
     elif state.stale or state.missing or state.new:

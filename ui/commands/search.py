@@ -25,7 +25,8 @@ EXCERPT_CHARS = 300
               help="Dense vectors, BM25, or both fused (default: the search_mode setting, hybrid).")
 @click.option("--jurisdiction", default="", metavar="J1,J2",
               help=f"Only these jurisdictions, comma-separated ({', '.join(JURISDICTIONS)}).")
-@click.option("--doc", "docs", default="", metavar="ID1,ID2", help="Only these document ids, comma-separated.")
+@click.option("--doc", "docs", default="", metavar="ID1,ID2",
+              help="Only these document ids, comma-separated.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of passages instead of text.")
 @click.pass_obj
 def search(settings: Settings, query: str, k: int | None, mode: str | None, jurisdiction: str, docs: str,
@@ -39,11 +40,12 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
     except IndexNotBuiltError:
         click.echo(f"Error: no index in {settings.index_dir}: run `policyqa index build` first.", err=True)
         sys.exit(1)
-    except (IndexMismatchError, ModelNotFoundError) as exc:
+    except (IndexMismatchError, ModelNotFoundError, ValueError) as exc:  # ValueError: a bad setting
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     filters = parse_filters(jurisdiction, docs, set(searcher.manifest.documents))
-    passages = searcher.search(query, k=k or settings.top_k, mode=mode or settings.search_mode, filters=filters)
+    passages = searcher.search(query, k=k or settings.top_k, mode=mode or settings.search_mode,
+                               filters=filters)
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
         return

@@ -1,0 +1,131 @@
+"""Index a copy of the default corpus from scratch; print build, rebuild and query figures in Markdown.
+
+Run from the repository root:  .venv/bin/python bench/index_bench.py  [--corpus-dir DIR] [--queries 100]
+
+Figures: full build (seconds, chunks/s), a no-op rebuild, a rebuild after one document changed (seconds, and
+chunks embedded: only that document's), warm query latency p50/p95 per search mode, and the peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from index.build import build_index
+from index.embed import Embedder
+from index.layout import current_version_dir, read_manifest
+from index.models import SEARCH_MODES
+from index.search import Searcher
+from ingest.corpus_files import files_to_ingest
+from ingest.manifest import load_manifest
+from ingest.settings import Settings
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_MANIFEST = REPO / "corpus" / "sources.toml"
+EVAL_SET = REPO / "corpus" / "eval" / "policyqa-eval.jsonl"
+CHANGED_DOC = "oecd-ai-recommendation-2024"
+APPENDED = ("\n\n## Review\n\nAdherents will review the implementation of this Recommendation and report "
+            "to the Council on progress with trustworthy AI, including its effects on labour markets.\n")
+
+
+def chunk_ids_of(settings: Settings, doc_id: str) -> set[str]:
+    version_dir = current_version_dir(settings.index_dir)
+    assert version_dir is not None
+    return set(read_manifest(version_dir).documents[doc_id].chunk_ids)
+
+
+def latencies_ms(searcher: Searcher, questions: list[str], mode: str) -> tuple[float, float]:
+    for question in questions[:5]:  # warm-up: the first calls pay for lazy initialisation
+        searcher.search(question, k=10, mode=mode)
+    timings = []
+    for question in questions:
+        started = time.perf_counter()
+        searcher.search(question, k=10, mode=mode)
+        timings.append((time.perf_counter() - started) * 1000)
+    p50, p95 = np.percentile(np.array(timings), [50, 95])
+    return float(p50), float(p95)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
+    parser.add_argument("--queries", type=int, default=100, help="Questions of the shipped eval set to time.")
+    parser.add_argument("--vector-store", choices=("flat", "hnsw"), default="flat")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="policyqa-index-bench-") as tmp:
+        root = Path(tmp)
+        corpus = root / "corpus"
+        corpus.mkdir()
+        for entry in load_manifest(args.manifest):
+            if (args.corpus_dir / entry.file).is_file():
+                shutil.copyfile(args.corpus_dir / entry.file, corpus / entry.file)
+        settings = Settings(data_dir=root / "data", corpus_dir=corpus, manifest_path=args.manifest,
+                            vector_store=args.vector_store)
+        files = files_to_ingest(settings)
+        if not files:
+            sys.exit(f"no documents in {args.corpus_dir}")
+        rows: list[tuple[str, str]] = []
+
+        started = time.perf_counter()
+        embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size)
+        rows.append(("model load", f"{time.perf_counter() - started:.1f} s"))
+
+        full = build_index(settings, files, embedder=embedder)
+        assert full.full and not full.failures, full
+        rate = full.chunks / full.seconds
+        rows.append(("full build", f"{full.seconds:.1f} s ({len(files)} documents, {full.chunks} chunks, "
+                                   + f"{rate:.1f} chunks/s)"))
+
+        noop = build_index(settings, files_to_ingest(settings))  # no embedder given: it must not need one
+        assert noop.status == "up to date", noop
+        rows.append(("no-op rebuild", f"{noop.seconds:.2f} s"))
+
+        before = chunk_ids_of(settings, CHANGED_DOC)
+        changed_file = next(path for path, entry in files if entry.id == CHANGED_DOC)
+        with changed_file.open("a", encoding="utf-8") as handle:
+            handle.write(APPENDED)
+        one = build_index(settings, files_to_ingest(settings), embedder=embedder)
+        assert one.changed == [CHANGED_DOC] and not one.added and not one.removed, one
+        after = chunk_ids_of(settings, CHANGED_DOC)
+        assert one.embedded <= len(after - before), (one.embedded, len(after - before))
+        new = len(after - before)
+        rows.append(("rebuild, one document changed", f"{one.seconds:.1f} s ({one.embedded} chunks embedded; "
+                                                      + f"{CHANGED_DOC} has {len(after)} chunks, {new} new)"))
+
+        lines = EVAL_SET.read_text(encoding="utf-8").splitlines()
+        questions = [json.loads(line)["question"] for line in lines if line.strip()][:args.queries]
+        searcher = Searcher.load(settings, embedder)
+        for mode in SEARCH_MODES:
+            p50, p95 = latencies_ms(searcher, questions, mode)
+            rows.append((f"query latency, {mode}",
+                         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(questions)} queries, k=10, warm)"))
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    rows.append(("peak RSS", f"{peak_mb:.0f} MB"))
+
+    print(f"Index benchmark: {settings.embedder}, {args.vector_store} store, {os.cpu_count()} CPUs")
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    for measure, value in rows:
+        print(f"| {measure} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

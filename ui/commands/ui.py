@@ -1,0 +1,33 @@
+"""`policyqa ui`: the web UI on this machine (127.0.0.1 by default), optionally behind a login."""
+
+from __future__ import annotations
+
+import click
+
+from ingest.settings import Settings
+
+
+@click.command("ui")
+@click.option("--host", default=None, help="Address to listen on (default: settings.ui_host, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: settings.ui_port, 7860).")
+@click.option("--auth", default=None, metavar="USER:PASSWORD",
+              help="Require this login (default: settings.ui_auth; empty means no login).")
+@click.option("--share", is_flag=True, help="Also open a public gradio.live link (off unless given).")
+@click.pass_obj
+def ui_command(settings: Settings, host: str | None, port: int | None, auth: str | None, share: bool) -> None:
+    """Serve the chat and documents UI in the browser."""
+    from ui.web import create_app, launch_app, parse_auth
+
+    try:
+        parse_auth(auth or settings.ui_auth)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--auth") from exc
+    host = host or settings.ui_host
+    if host not in ("127.0.0.1", "localhost", "::1") and not (auth or settings.ui_auth):
+        click.echo(f"Warning: listening on {host} without --auth: anyone who can reach it can use the UI "
+                   "and add documents.", err=True)
+    if share and not (auth or settings.ui_auth):
+        click.echo("Warning: --share without --auth: anyone with the public link can use the UI and add "
+                   "documents.", err=True)
+    demo = create_app(settings)
+    launch_app(demo, settings, host=host, port=port, auth=auth, share=share)

@@ -1,0 +1,110 @@
+"""The policyqa web UI (Gradio): chat with streamed, cited answers beside the passages they cite, and a
+Documents tab to see the corpus, add a document and rebuild the index.
+
+>>> demo = create_app(load_settings())  # doctest: +SKIP
+>>> launch_app(demo, load_settings())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import gradio as gr
+
+from assistant.conversation import Conversation
+from assistant.pipeline import Assistant
+from index.layout import IndexMismatchError, IndexNotBuiltError
+from ingest.settings import Settings
+from ui.web_handlers import Handlers
+from ui.web_layout import ask_tab, documents_tab
+from ui.web_render import chat_text
+from ui.web_state import AppState
+
+TITLE = "policyqa"
+# Answering is CPU-bound: more questions at once than cores only adds memory (measured: bench/load_bench.py).
+ASK_CONCURRENCY = max(2, min(8, os.cpu_count() or 2))
+BUILD_FOLLOWERS = 8  # sessions that can follow an upload or rebuild at once
+SESSION_TTL_S = 6 * 3600  # a conversation left idle this long is forgotten
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
+    """The app for `settings`; `assistant` (already loaded) saves loading the index again. Without an index,
+    a page that says how to build one."""
+    if assistant is None:
+        try:
+            assistant = Assistant.load(settings)
+        except (IndexNotBuiltError, IndexMismatchError) as exc:
+            return _index_missing_app(exc)
+    return _chat_app(AppState(settings, assistant))
+
+
+def launch_app(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port: int | None = None,
+               auth: str | None = None, share: bool = False, prevent_thread_lock: bool = False,
+               quiet: bool = False) -> Any:
+    """Serve `demo`: on settings.ui_host (127.0.0.1) unless told otherwise, with a login when `auth` or
+    settings.ui_auth is "user:password", and a public share link only when `share` is True."""
+    return demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port,
+                       auth=parse_auth(auth or settings.ui_auth), share=share,
+                       prevent_thread_lock=prevent_thread_lock, max_file_size=f"{settings.max_upload_mb}mb",
+                       ssr_mode=False, quiet=quiet, footer_links=["api"])
+
+
+def parse_auth(value: str) -> tuple[str, str] | None:
+    """"user:password" as a (user, password) pair; "" as None. Raises `ValueError` for another form.
+
+    >>> parse_auth("ada:s3cret:x")
+    ('ada', 's3cret:x')
+    """
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("auth must be given as user:password")
+    return user, password
+
+
+def _index_missing_app(exc: Exception) -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(
+            "# policyqa\n\n## There is no usable index yet\n\n"
+            f"{chat_text(str(exc))}\n\n"
+            "Build the index from the corpus directory, then start the UI again:\n\n"
+            "```\npolicyqa corpus sync     # fetch the default documents, if you have not yet\n"
+            "policyqa index build\npolicyqa ui\n```", elem_id="pq-missing-index")
+    return demo
+
+
+def _chat_app(state: AppState) -> gr.Blocks:
+    handlers = Handlers(state)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 24 * 3600)) as demo:
+        gr.Markdown("# policyqa\nAnswers about AI-policy documents; every sentence cites the passage it "
+                    "comes from.")
+        conversation = gr.State(Conversation(), time_to_live=SESSION_TTL_S)
+        with gr.Tabs():
+            ask = ask_tab(state)
+            documents = documents_tab(state)
+
+        answer_outputs = [ask.question, ask.chat, ask.sources, ask.citation, ask.detail, ask.page,
+                          ask.markdown, conversation]
+        gr.on([ask.question.submit, ask.ask_button.click], handlers.ask,
+              inputs=[ask.question, ask.chat, conversation, ask.k, ask.jurisdictions, ask.docs,
+                      ask.generator],
+              outputs=answer_outputs, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
+        ask.citation.input(handlers.open_citation, inputs=[ask.citation, conversation],
+                           outputs=[ask.detail, ask.page], api_visibility="private",
+                           concurrency_limit=ASK_CONCURRENCY)
+        gr.on([ask.new_button.click, ask.chat.clear], handlers.new_conversation, outputs=answer_outputs[1:],
+              api_visibility="private")
+
+        build_outputs = [documents.upload, documents.table, documents.status, ask.docs]
+        # a handler follows its build to the end, so these wait in their own, larger pool
+        documents.upload.upload(handlers.upload, inputs=[documents.upload], outputs=build_outputs,
+                                api_visibility="private", concurrency_limit=BUILD_FOLLOWERS,
+                                concurrency_id="build")
+        documents.rebuild_button.click(handlers.rebuild, outputs=build_outputs, api_visibility="private",
+                                       concurrency_limit=BUILD_FOLLOWERS, concurrency_id="build")
+        gr.on([documents.refresh_button.click, documents.tab.select], handlers.documents,
+              outputs=[documents.table, documents.status, ask.docs], api_visibility="private")
+        demo.load(handlers.document_choices, outputs=[ask.docs], api_visibility="private")
+    return demo

@@ -1,0 +1,162 @@
+"""The web app's shared state: the assistant that answers, and the index builds that replace it.
+
+A build runs in a background thread while chat keeps answering from the current assistant; when the build
+completes, a new assistant is loaded with the same embedder and swapped in under a lock. Requests that
+arrive during a build are served by one more build after it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.pipeline import Assistant
+from index.build import BuildLockedError, BuildReport, build_index
+from ingest.corpus_files import files_to_ingest
+from ingest.settings import Settings
+from ui.web_pages import PageRenderer
+
+STAGES = {
+    "scan": "listing the corpus",
+    "ingest": "reading and chunking new or changed documents",
+    "embed": "embedding new chunks",
+    "write": "writing the new index version",
+    "load": "loading the new index",
+}
+
+
+@dataclass
+class BuildStatus:
+    """What the Documents tab shows about index builds."""
+
+    running: bool = False
+    stage: str = ""
+    started: float = 0.0
+    message: str = ""
+    error: str = ""
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if self.running:
+            stage = STAGES.get(self.stage, self.stage or "starting")
+            return f"Indexing: {stage} ({time.monotonic() - self.started:.0f} s)…"
+        text = self.error and f"Index build failed: {self.error}" or self.message
+        if self.failures:
+            text += " Not indexed: " + "; ".join(f"{d}: {m}" for d, m in sorted(self.failures.items()))
+        return text
+
+
+class AppState:
+    """The current assistant, the page renderer and the build machinery of one running app."""
+
+    def __init__(self, settings: Settings, assistant: Assistant,
+                 build: Callable[..., BuildReport] = build_index) -> None:
+        self.settings = settings
+        self.renderer = PageRenderer(settings.corpus_dir)
+        self.llm_lock = threading.Lock()  # a local LLM answers one question at a time
+        self._assistant = assistant
+        self._build = build
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._status = BuildStatus(message=f"Index loaded: {self._chunk_count(assistant)} chunks.")
+        self._requested = 0  # tickets handed out
+        self._completed = 0  # every ticket up to this one has been served by a finished build
+        self._pending_full: bool | None = None
+
+    @property
+    def assistant(self) -> Assistant:
+        with self._lock:
+            return self._assistant
+
+    @property
+    def status(self) -> BuildStatus:
+        with self._lock:
+            return BuildStatus(self._status.running, self._status.stage, self._status.started,
+                               self._status.message, self._status.error, dict(self._status.failures))
+
+    def doc_ids(self) -> list[str]:
+        return sorted(self.assistant.searcher.manifest.documents)
+
+    def file_of(self, doc_id: str) -> str:
+        record = self.assistant.searcher.manifest.documents.get(doc_id)
+        return record.file if record else ""
+
+    def request_build(self, full: bool = False) -> int:
+        """Start an index build, or queue one after the running build. Returns a ticket for `wait`."""
+        with self._lock:
+            self._requested += 1
+            ticket = self._requested
+            if self._status.running:
+                self._pending_full = bool(self._pending_full) or full
+                return ticket
+            self._status = BuildStatus(running=True, stage="scan", started=time.monotonic())
+        threading.Thread(target=self._run, args=(full,), name="policyqa-index-build", daemon=True).start()
+        return ticket
+
+    def done(self, ticket: int) -> bool:
+        with self._lock:
+            return self._completed >= ticket
+
+    def wait(self, ticket: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the build that serves `ticket`; True when it has finished."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._completed >= ticket, timeout)
+
+    def _run(self, full: bool) -> None:
+        while True:
+            with self._lock:
+                serving = self._requested
+            self._build_once(full)
+            with self._changed:
+                self._completed = serving
+                self._changed.notify_all()
+                if self._pending_full is not None:
+                    full, self._pending_full = self._pending_full, None
+                    self._status = BuildStatus(running=True, stage="scan", started=time.monotonic())
+                    continue
+                self._status.running = False
+                return
+
+    def _set_stage(self, stage: str) -> None:
+        with self._lock:
+            self._status.stage = stage
+
+    def _build_once(self, full: bool) -> None:
+        started = time.monotonic()
+        old = self.assistant
+        try:
+            files = files_to_ingest(self.settings)
+            report = self._build(self.settings, files, full=full, embedder=old.searcher.embedder,
+                                 on_stage=self._set_stage)
+            self._set_stage("load")
+            new = Assistant.load(self.settings, embedder=old.searcher.embedder)
+            new.llm = old.llm  # a loaded local model is kept
+        except BuildLockedError as exc:
+            self._finish(error=str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - the app keeps answering from the previous index
+            self._finish(error=f"{type(exc).__name__}: {exc}")
+            return
+        with self._lock:
+            self._assistant = new
+        self._finish(message=_summary(report, time.monotonic() - started, self._chunk_count(new)),
+                     failures=report.failures)
+
+    def _finish(self, message: str = "", error: str = "", failures: dict[str, str] | None = None) -> None:
+        with self._lock:
+            self._status = BuildStatus(running=True, stage="", started=self._status.started, message=message,
+                                       error=error, failures=dict(failures or {}))
+
+    @staticmethod
+    def _chunk_count(assistant: Assistant) -> int:
+        return len(assistant.searcher.chunks)
+
+
+def _summary(report: BuildReport, seconds: float, chunks: int) -> str:
+    if report.status == "up to date":
+        return f"The index was already up to date ({chunks} chunks)."
+    counts = f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+    kind = "rebuilt" if report.full else "updated"
+    return f"Index {kind} in {seconds:.1f} s: {counts}; {chunks} chunks."
