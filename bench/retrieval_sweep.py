@@ -37,7 +37,7 @@ def main() -> None:
     items = [json.loads(line) for line in EVAL_SET.read_text().splitlines() if line.strip()]
     items = [i for i in items if i.get("evidence")]
     configs = [("dense", "rrf", 0.5), ("bm25", "rrf", 0.5), ("hybrid", "rrf", 0.5)]
-    configs += [("hybrid", "convex", a) for a in (0.3, 0.5, 0.7)]
+    configs += [("hybrid", "convex", a) for a in (0.5, 0.6, 0.7, 0.8, 0.9)]
     print(f"{len(items)} answerable items, k={args.k}")
     print(f"{'mode':8} {'fusion':7} {'alpha':5} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'MRR@10':>7}")
     for mode, fusion, alpha in configs:

@@ -10,7 +10,8 @@ import numpy as np
 
 _IDENTIFIER = re.compile(
     r"\b(article|art\.|annex|recital|chapter|section|sec\.|govern|map|measure|manage|title)\s+"
-    r"([0-9]+(?:\.[0-9]+)*|[ivxlc]+)\b")
+    r"\(?([0-9]+(?:\.[0-9]+)*|[ivxlc]+)\)?(?![a-z0-9])")
+_ABBREVIATED = {"art.": "article", "sec.": "section", "sec": "section"}
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.^/][a-z0-9]+)*")
 _STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the their this to was were which "
@@ -32,7 +33,7 @@ def tokenize(text: str) -> list[str]:
     ['article_5', 'article', '5', 'm-25-21', 'm', '25', '21']
     """
     lowered = text.lower()
-    tokens = [f"{kind.rstrip('.')}_{number}" for kind, number in _IDENTIFIER.findall(lowered)]
+    tokens = [f"{_ABBREVIATED.get(kind, kind)}_{number}" for kind, number in _IDENTIFIER.findall(lowered)]
     for token in _TOKEN.findall(lowered):
         if token in _STOPWORDS:
             continue

@@ -49,6 +49,11 @@ def embedding_text(chunk: Chunk, prefix: str) -> str:
     raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
 
 
+def bm25_text(chunk: Chunk) -> str:
+    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
 def chunk_row_id(chunk_id: str) -> int:
     """The int64 id FAISS stores for a chunk id."""
     return int(hashlib.sha256(chunk_id.encode()).hexdigest()[:15], 16)
@@ -141,6 +146,7 @@ def build_index(settings: Settings, files: list[tuple[Path, SourceEntry]], full:
 
 def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool,
                   embedder: Embedder | None, progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
+    started = time.perf_counter()
     index_dir = settings.index_dir
     previous_dir, previous = _load_previous(index_dir)
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
@@ -150,15 +156,20 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
 
     shas = {entry.id: file_sha256(path) for path, entry in files}
     wanted = {entry.id: (path, entry) for path, entry in files}
-    added = sorted(d for d in wanted if d not in old_docs)
-    changed = sorted(d for d in wanted if d in old_docs and old_docs[d].sha256 != shas[d])
+    # A file that failed is not read again until its bytes change; its failure is carried forward.
+    old_failed = {} if full or previous is None else previous.failed_shas
+    still_failing = {d for d in wanted if old_failed.get(d) == shas[d]}
+    added = sorted(d for d in wanted if d not in old_docs and d not in still_failing)
+    changed = sorted(d for d in wanted if d in old_docs and old_docs[d].sha256 != shas[d] and d not in still_failing)
     removed = sorted(d for d in old_docs if d not in wanted)
     report = BuildReport(status="built" if full else "updated", full=full, reason=reason,
                          added=added, changed=changed, removed=removed)
-    if not full and not (added or changed or removed):
+    report.failures = {d: previous.failures[d] for d in still_failing if previous and d in previous.failures}
+    failed_shas = {d: shas[d] for d in still_failing}
+    forgotten_failures = set(old_failed) - still_failing
+    if not full and not (added or changed or removed or forgotten_failures):
         report.status = "up to date"
         report.chunks = previous.chunk_count if previous else 0
-        report.failures = dict(previous.failures) if previous else {}
         return report
 
     on_stage("ingest")
@@ -170,6 +181,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
             fresh[doc_id] = (entry, list(ingest_document(path, entry, params).chunks))
         except IngestError as exc:
             report.failures[doc_id] = str(exc)
+            failed_shas[doc_id] = shas[doc_id]
     kept_ids = {d for d in wanted if d in old_docs and d not in changed}
     # a changed document that now fails keeps its previous chunks: nothing already indexed is lost
     kept_ids |= {d for d in changed if d in report.failures}
@@ -216,7 +228,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         store.delete(np.array(stale, dtype=np.int64))
     store.add(np.array([chunk_row_id(c.chunk_id) for c in new_chunks], dtype=np.int64), vectors)
     store.save(version_dir / VECTORS_FILE)
-    BM25Index.build([c.text for c in ordered]).save(version_dir / BM25_DIR)
+    BM25Index.build([bm25_text(c) for c in ordered]).save(version_dir / BM25_DIR)
     with (version_dir / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
         for chunk in ordered:
             handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
@@ -224,7 +236,8 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         schema_version=SCHEMA_VERSION, model_id=settings.embedder, model_fingerprint=embedder.fingerprint,
         dimension=embedder.dimension, vector_store=settings.vector_store, build_params=build_params(settings),
         documents=documents, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        failures=report.failures,
+        failures=report.failures, failed_shas=failed_shas,
+        build_seconds=round(time.perf_counter() - started, 2),
     )
     (version_dir / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
     fsync_tree(version_dir)

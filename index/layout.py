@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CURRENT_FILE = "CURRENT"
 VERSIONS_DIR = "versions"
 MANIFEST_FILE = "manifest.json"
@@ -46,7 +46,8 @@ class IndexManifest:
     documents: dict[str, DocumentRecord]
     built_at: str
     build_seconds: float = 0.0
-    failures: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # document id → why it could not be read
+    failed_shas: dict[str, str] = field(default_factory=dict)  # document id → sha256 of the file that failed
 
     @property
     def chunk_count(self) -> int:
@@ -104,3 +105,8 @@ def publish_version(index_dir: Path, name: str) -> None:
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, index_dir / CURRENT_FILE)
+    descriptor = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)  # the rename itself survives a power cut only once the folder is flushed
+    finally:
+        os.close(descriptor)

@@ -40,7 +40,7 @@ class Searcher:
     bm25: BM25Index
     embedder: Embedder
     fusion: str = "convex"
-    convex_alpha: float = 0.8
+    convex_alpha: float = 0.7
 
     def __post_init__(self) -> None:
         self.row_of_id = {chunk_row_id(c.chunk_id): row for row, c in enumerate(self.chunks)}

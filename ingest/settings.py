@@ -37,7 +37,7 @@ class Settings:
     embed_prefix: str = "title+section"  # what is embedded before the chunk text: none, section, title+section
     search_mode: str = "hybrid"
     fusion: str = "convex"  # how hybrid search fuses dense and BM25: "convex" or "rrf"
-    fusion_alpha: float = 0.8  # weight of the dense score in the convex fusion
+    fusion_alpha: float = 0.7  # weight of the dense score in the convex fusion
     top_k: int = 10
     reranker: str = ""  # empty: the built-in second stage; else a CrossEncoder name or path
     generator: str = "extractive"

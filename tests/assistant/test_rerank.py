@@ -12,7 +12,7 @@ from assistant.rerank import CrossEncoderReranker, create_reranker
 
 def test_feature_reranker_returns_the_same_passages_reranked(assistant: Assistant) -> None:
     candidates = assistant.searcher.search("emotion recognition in the workplace", k=20)
-    reranked = create_reranker("", assistant.searcher).rerank("emotion recognition in the workplace", candidates)
+    reranked = create_reranker("features", assistant.searcher).rerank("emotion recognition in the workplace", candidates)
     assert {p.chunk.chunk_id for p in reranked} == {p.chunk.chunk_id for p in candidates}
     assert [p.rank for p in reranked] == list(range(1, 21))
     assert [p.score for p in reranked] == sorted((p.score for p in reranked), reverse=True)
