@@ -16,6 +16,8 @@ from index.models import Passage
 
 MIN_WORDS = 5
 MAX_WORDS = 90
+# bibliography entries and link lists are not answers
+_REFERENCE = re.compile(r"https?://|www\.|\bet al\.|arXiv|\bdoi\b|Retrieved from|Accessed ", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"[.;:?!)”\"’]$")
 
 
@@ -39,14 +41,15 @@ def candidates(passages: list[Passage], top: int) -> list[Candidate]:
     found: list[Candidate] = []
     for number, passage in enumerate(passages[:top], start=1):
         for position, sentence in enumerate(sentences(passage.chunk.text)):
-            if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS and _ENDS_SENTENCE.search(sentence):
+            if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS and _ENDS_SENTENCE.search(sentence) \
+                    and not _REFERENCE.search(sentence):
                 found.append(Candidate(number, position, sentence, passage.chunk.jurisdiction))
     return found
 
 
 def select(question_vector: np.ndarray, sentence_vectors: np.ndarray, lexical: np.ndarray,
            pool: list[Candidate], max_sentences: int, must_cover: tuple[str, ...] = (),
-           redundancy: float = 0.85, relative_floor: float = 0.8) -> list[int]:
+           redundancy: float = 0.85, relative_floor: float = 0.85) -> list[int]:
     """Greedy selection by relevance with a redundancy penalty; one sentence per jurisdiction in
     `must_cover` first, when the pool has one. Pure: returns indices into `pool`."""
     relevance = sentence_vectors @ question_vector + 0.35 * lexical
@@ -75,7 +78,7 @@ def select(question_vector: np.ndarray, sentence_vectors: np.ndarray, lexical: n
 
 
 def draft_extractive(question: str, passages: list[Passage], embedder: Embedder, max_sentences: int = 3,
-                     top_passages: int = 5, must_cover: tuple[str, ...] = ()) -> Drafted:
+                     top_passages: int = 3, must_cover: tuple[str, ...] = ()) -> Drafted:
     """Pick up to `max_sentences` sentences and order them by passage rank, then by place in the passage."""
     pool = candidates(passages, top_passages)
     if not pool:

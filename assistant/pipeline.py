@@ -113,7 +113,23 @@ class Assistant:
             merged += [p for group in reranked for p in group[len(merged) // len(named):]]
             return diversify(merged)[:k]
         candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters)
-        return diversify(self.reranker.rerank(query, candidates))[:k]
+        return diversify(self.with_explained_provisions(query, self.reranker.rerank(query, candidates),
+                                                        filters))[:k]
+
+    def with_explained_provisions(self, query: str, passages: list[Passage],
+                                  filters: SearchFilters | None) -> list[Passage]:
+        """Each recital among the passages is followed by the article it explains (when one is close)."""
+        present = {p.chunk.chunk_id for p in passages}
+        expanded: list[Passage] = []
+        query_vector = self.searcher.embedder.encode([query])[0]
+        for passage in passages:
+            expanded.append(passage)
+            provision = self.searcher.explained_provision(passage.chunk, query_vector)
+            if provision is not None and provision.chunk_id not in present and (
+                    filters is None or filters.accepts(provision)):
+                present.add(provision.chunk_id)
+                expanded.append(Passage(provision, passage.score, passage.rank))
+        return expanded
 
     def ask(self, question: str, *, k: int | None = None, generator: str | None = None,
             filters: SearchFilters | None = None, conversation: Conversation | None = None,
@@ -153,13 +169,14 @@ class Assistant:
             answer = replace(answer, text=ABSTENTION_TEXT)
             _stream(answer.text, on_token)
         else:
+            raw: str | list[tuple[str, tuple[int, ...]]]
             if generator == "llm":
                 raw = self.llm_generator().answer(standalone, passages, on_token)
             else:
-                raw = " ".join(f"{text} [{n}]" for text, n in drafted.sentences)
-                _stream(raw, on_token)
+                raw = [(text, (n,)) for text, n in drafted.sentences]
+                _stream(" ".join(f"{text} [{n}]" for text, n in drafted.sentences), on_token)
             lap("generate_ms")
-            if raw.startswith(LLM_DECLINES):
+            if isinstance(raw, str) and raw.startswith(LLM_DECLINES):
                 answer = replace(answer, text=ABSTENTION_TEXT)
             else:
                 checked = check_citations(raw, passages, embedder, self.support_threshold)

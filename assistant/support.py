@@ -55,15 +55,20 @@ def best_quote(sentence: str, passage: Passage) -> str:
     return max(options, key=lambda option: lexical_overlap(sentence, option))
 
 
-def check_citations(text: str, passages: list[Passage], embedder: Embedder, threshold: float) -> CheckedAnswer:
-    parts = split_cited(text)
+def check_citations(text: str | list[tuple[str, tuple[int, ...]]], passages: list[Passage], embedder: Embedder,
+                    threshold: float) -> CheckedAnswer:
+    """Check a generator's answer: its text with `[n]` markers, or its sentences with their numbers."""
+    parts = split_cited(text) if isinstance(text, str) else [(s, tuple(n)) for s, n in text]
     if not parts:
         return CheckedAnswer("", (), (), 0.0)
+    verbatim = all(any(1 <= n <= len(passages) and sentence in passages[n - 1].chunk.text for n in numbers)
+                   for sentence, numbers in parts)
     cited = {n for _, numbers in parts for n in numbers if 1 <= n <= len(passages)}
-    needed = range(1, len(passages) + 1) if any(not numbers for _, numbers in parts) else sorted(cited)
+    needed = [] if verbatim else (range(1, len(passages) + 1) if any(not numbers for _, numbers in parts)
+                                  else sorted(cited))
     passage_sentences = {n: sentences(passages[n - 1].chunk.text) or [passages[n - 1].chunk.text] for n in needed}
     flat = [s for n in passage_sentences for s in passage_sentences[n]]
-    vectors = embedder.encode([s for s, _ in parts] + flat)
+    vectors = embedder.encode([s for s, _ in parts] + flat) if not verbatim else np.zeros((len(parts), 1))
     sentence_vectors, flat_vectors = vectors[:len(parts)], vectors[len(parts):]
     by_passage: dict[int, np.ndarray] = {}
     start = 0
@@ -72,6 +77,8 @@ def check_citations(text: str, passages: list[Passage], embedder: Embedder, thre
         start += len(group)
 
     def score(i: int, number: int) -> float:
+        if parts[i][0] in passages[number - 1].chunk.text:
+            return 1.0  # quoted verbatim: the passage says exactly this
         return support_score(parts[i][0], passages[number - 1].chunk.text, sentence_vectors[i], by_passage[number])
 
     checked: list[AnswerSentence] = []

@@ -7,6 +7,8 @@ import re
 from ingest.chunk import sentence_spans
 
 _BARE_MARKER = re.compile(r"^(\(?[0-9a-z]{1,4}[.)]|\([0-9a-z]{1,4}\))$")
+# a list number that opens the next item but was left at the end of a sentence ("… systems. 5.")
+_TRAILING_MARKER = re.compile(r"(?<=[.;:])\s+\(?[0-9a-z]{1,3}[.)]$")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 STOPWORDS = frozenset(
     "a about after all also an and any are as at be been before being between both but by can could did do does "
@@ -32,7 +34,7 @@ def sentences(text: str) -> list[str]:
             merged[-1] = text[text.rindex(merged[-1], 0, e):e].strip()
         else:
             merged.append(piece)
-    return merged
+    return [_TRAILING_MARKER.sub("", m) for m in merged]
 
 
 def content_words(text: str) -> list[str]:

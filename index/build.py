@@ -21,7 +21,7 @@ from index.cache import EmbeddingCache, embed_with_cache
 from index.embed import Embedder, model_fingerprint
 from index.layout import (
     BM25_DIR, CACHE_FILE, CHUNKS_FILE, LOCK_FILE, MANIFEST_FILE, SCHEMA_VERSION, VECTORS_FILE, VERSIONS_DIR,
-    DocumentRecord, IndexManifest, current_version_dir, fsync_tree, publish_version, read_manifest,
+    DocumentRecord, IndexManifest, IndexMismatchError, current_version_dir, fsync_tree, publish_version, read_manifest,
 )
 from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
@@ -106,14 +106,15 @@ def _full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerpr
     return ""
 
 
-def _load_previous(index_dir: Path) -> tuple[Path | None, IndexManifest | None]:
+def _load_previous(index_dir: Path) -> tuple[Path | None, IndexManifest | None, str]:
+    """The current version, its manifest, and why it cannot be built upon ("" when it can)."""
     version_dir = current_version_dir(index_dir)
     if version_dir is None:
-        return None, None
+        return None, None, "no index yet"
     try:
-        return version_dir, read_manifest(version_dir)
-    except Exception:  # an unreadable or old-schema index is simply rebuilt in full
-        return version_dir, None
+        return version_dir, read_manifest(version_dir), ""
+    except (IndexMismatchError, OSError, ValueError, KeyError, TypeError) as exc:
+        return version_dir, None, f"the index on disk cannot be updated ({exc})"
 
 
 def _remove_stale_versions(index_dir: Path, keep: set[str]) -> None:
@@ -148,9 +149,9 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
                   embedder: Embedder | None, progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
     started = time.perf_counter()
     index_dir = settings.index_dir
-    previous_dir, previous = _load_previous(index_dir)
+    previous_dir, previous, unusable = _load_previous(index_dir)
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
-    reason = "requested with --full" if full else _full_rebuild_reason(previous, settings, fingerprint)
+    reason = "requested with --full" if full else unusable or _full_rebuild_reason(previous, settings, fingerprint)
     full = bool(reason)
     old_docs = {} if full or previous is None else previous.documents
 

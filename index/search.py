@@ -31,6 +31,11 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z0-9]")
 FUSIONS = ("rrf", "convex")
 
 
+def _unit_of(section: str, kind: str) -> str | None:
+    """The part of a section path that names a unit of this kind ("Article 5 Prohibited AI practices")."""
+    return next((part for part in section.split(" > ") if part.startswith(f"{kind} ")), None)
+
+
 @dataclass
 class Searcher:
     version_dir: Path
@@ -132,6 +137,30 @@ class Searcher:
     def vectors_of(self, chunk_ids: list[str]) -> np.ndarray:
         """The stored (normalised) vectors of these chunks, in order."""
         return np.vstack([self.store.index.reconstruct(chunk_row_id(c)) for c in chunk_ids])
+
+    def explained_provision(self, chunk: Chunk, query_vector: np.ndarray,
+                            min_similarity: float = 0.6) -> Chunk | None:
+        """For a recital, the chunk of the article it explains that best answers the query: recitals explain
+        articles, and an answer should cite the provision that binds. The article is the one closest to the
+        whole recital; None for chunks that are not recitals, or when no article is close."""
+        recital = _unit_of(chunk.section, "Recital")
+        if recital is None:
+            return None
+        same_doc = [row for row, c in enumerate(self.chunks) if c.doc_id == chunk.doc_id]
+        recital_rows = [r for r in same_doc if _unit_of(self.chunks[r].section, "Recital") == recital]
+        article_rows = [r for r in same_doc if _unit_of(self.chunks[r].section, "Article") is not None]
+        if not article_rows:
+            return None
+        recital_vector = self.vectors_of([self.chunks[r].chunk_id for r in recital_rows]).mean(axis=0)
+        article_vectors = self.vectors_of([self.chunks[r].chunk_id for r in article_rows])
+        similarity = article_vectors @ recital_vector / max(float(np.linalg.norm(recital_vector)), 1e-9)
+        best = int(np.argmax(similarity))
+        if similarity[best] < min_similarity:
+            return None
+        article = _unit_of(self.chunks[article_rows[best]].section, "Article")
+        members = [i for i, r in enumerate(article_rows) if _unit_of(self.chunks[r].section, "Article") == article]
+        chosen = max(members, key=lambda i: float(article_vectors[i] @ query_vector))
+        return self.chunks[article_rows[chosen]]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self.row_of_chunk.get(chunk_id)
