@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from assistant.conversation import Conversation, mentioned_jurisdictions
 from assistant.diversity import diversify
 from assistant.extractive import draft_extractive
@@ -112,16 +114,17 @@ class Assistant:
             merged = [p for group in zip(*reranked) for p in group]
             merged += [p for group in reranked for p in group[len(merged) // len(named):]]
             return diversify(merged)[:k]
-        candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters)
-        return diversify(self.with_explained_provisions(query, self.reranker.rerank(query, candidates),
+        query_vector = self.searcher.embedder.encode([query])[0]
+        candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
+                                          query_vector=query_vector)
+        return diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
                                                         filters))[:k]
 
-    def with_explained_provisions(self, query: str, passages: list[Passage],
+    def with_explained_provisions(self, query_vector: np.ndarray, passages: list[Passage],
                                   filters: SearchFilters | None) -> list[Passage]:
         """Each recital among the passages is followed by the article it explains (when one is close)."""
         present = {p.chunk.chunk_id for p in passages}
         expanded: list[Passage] = []
-        query_vector = self.searcher.embedder.encode([query])[0]
         for passage in passages:
             expanded.append(passage)
             provision = self.searcher.explained_provision(passage.chunk, query_vector)

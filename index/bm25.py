@@ -5,32 +5,35 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from functools import lru_cache
+
 import bm25s
 import numpy as np
+import snowballstemmer
 
 _IDENTIFIER = re.compile(
     r"\b(article|art\.|annex|recital|chapter|section|sec\.|govern|map|measure|manage|title)\s+"
     r"\(?([0-9]+(?:\.[0-9]+)*|[ivxlc]+)\)?(?![a-z0-9])")
 _ABBREVIATED = {"art.": "article", "sec.": "section", "sec": "section"}
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.^/][a-z0-9]+)*")
+_STEMMER = snowballstemmer.stemmer("english")
 _STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the their this to was were which "
     "with shall should may can will not such any other than into within those these been also".split())
 
 
+@lru_cache(maxsize=200_000)
 def _stem(token: str) -> str:
-    """A light plural fold (practices → practice) so BM25 matches inflected forms."""
-    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")) and token.isalpha():
-        return token[:-1]
-    return token
+    """Snowball (Porter 2) stem of a plain word, so "prohibit" meets "prohibited"; identifiers stay as written."""
+    return _STEMMER.stemWord(token) if token.isalpha() else token
 
 
 def tokenize(text: str) -> list[str]:
     """Lowercase tokens; `Article 5` also yields `article_5`, `GOVERN 1.1` yields `govern_1.1`,
     and compound identifiers (`M-25-21`, `10^25`) are kept whole beside their parts.
 
-    >>> tokenize("Article 5 and M-25-21")
-    ['article_5', 'article', '5', 'm-25-21', 'm', '25', '21']
+    >>> tokenize("Article 5 prohibits M-25-21")
+    ['article_5', 'articl', '5', 'prohibit', 'm-25-21', 'm', '25', '21']
     """
     lowered = text.lower()
     tokens = [f"{_ABBREVIATED.get(kind, kind)}_{number}" for kind, number in _IDENTIFIER.findall(lowered)]

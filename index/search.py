@@ -51,6 +51,8 @@ class Searcher:
         self.row_of_id = {chunk_row_id(c.chunk_id): row for row, c in enumerate(self.chunks)}
         self.row_of_chunk = {c.chunk_id: row for row, c in enumerate(self.chunks)}
         self._word_counts: Counter[str] | None = None
+        self._matrix: np.ndarray | None = None
+        self._units: dict[str, dict[tuple[str, str], list[int]]] = {}
 
     def chunk_frequency(self, word: str) -> int:
         """In how many chunks a lowercase word occurs."""
@@ -106,7 +108,7 @@ class Searcher:
         return [(int(row), float(scores[row])) for row in top if scores[row] > 0]
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
-               depth: int = CANDIDATES) -> list[Passage]:
+               depth: int = CANDIDATES, query_vector: np.ndarray | None = None) -> list[Passage]:
         """The k best passages for `query`, best first, ranks from 1."""
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode '{mode}'; valid modes are: {', '.join(SEARCH_MODES)}")
@@ -115,7 +117,7 @@ class Searcher:
         if mode == "bm25":
             ranked = self.bm25_ranking(query, k, allowed)
         else:
-            vector = self.embedder.encode([query])[0]
+            vector = self.embedder.encode([query])[0] if query_vector is None else query_vector
             dense = self.dense_ranking(vector, depth, allowed)
             ranked = dense[:k] if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed),
                                                                   vector)[:k]
@@ -138,6 +140,23 @@ class Searcher:
         """The stored (normalised) vectors of these chunks, in order."""
         return np.vstack([self.store.index.reconstruct(chunk_row_id(c)) for c in chunk_ids])
 
+    def matrix(self) -> np.ndarray:
+        """Every chunk's stored vector, row-aligned with `chunks` (read from the store once)."""
+        if self._matrix is None:
+            self._matrix = self.vectors_of([c.chunk_id for c in self.chunks]) if self.chunks else np.zeros((0, 1))
+        return self._matrix
+
+    def units(self, kind: str) -> dict[tuple[str, str], list[int]]:
+        """Rows of each unit of a kind ("Article", "Recital"), keyed by (document id, unit label)."""
+        if kind not in self._units:
+            grouped: dict[tuple[str, str], list[int]] = {}
+            for row, chunk in enumerate(self.chunks):
+                label = _unit_of(chunk.section, kind)
+                if label is not None:
+                    grouped.setdefault((chunk.doc_id, label), []).append(row)
+            self._units[kind] = grouped
+        return self._units[kind]
+
     def explained_provision(self, chunk: Chunk, query_vector: np.ndarray,
                             min_similarity: float = 0.6) -> Chunk | None:
         """For a recital, the chunk of the article it explains that best answers the query: recitals explain
@@ -146,21 +165,20 @@ class Searcher:
         recital = _unit_of(chunk.section, "Recital")
         if recital is None:
             return None
-        same_doc = [row for row, c in enumerate(self.chunks) if c.doc_id == chunk.doc_id]
-        recital_rows = [r for r in same_doc if _unit_of(self.chunks[r].section, "Recital") == recital]
-        article_rows = [r for r in same_doc if _unit_of(self.chunks[r].section, "Article") is not None]
-        if not article_rows:
+        matrix = self.matrix()
+        recital_vector = matrix[self.units("Recital")[(chunk.doc_id, recital)]].mean(axis=0)
+        articles = [(label, rows) for (doc, label), rows in self.units("Article").items() if doc == chunk.doc_id]
+        if not articles:
             return None
-        recital_vector = self.vectors_of([self.chunks[r].chunk_id for r in recital_rows]).mean(axis=0)
-        article_vectors = self.vectors_of([self.chunks[r].chunk_id for r in article_rows])
-        similarity = article_vectors @ recital_vector / max(float(np.linalg.norm(recital_vector)), 1e-9)
-        best = int(np.argmax(similarity))
-        if similarity[best] < min_similarity:
+        best_label, best_rows, best = "", [], -1.0
+        for label, rows in articles:
+            similarity = float(np.max(matrix[rows] @ recital_vector)) / max(float(np.linalg.norm(recital_vector)),
+                                                                             1e-9)
+            if similarity > best:
+                best_label, best_rows, best = label, rows, similarity
+        if best < min_similarity:
             return None
-        article = _unit_of(self.chunks[article_rows[best]].section, "Article")
-        members = [i for i, r in enumerate(article_rows) if _unit_of(self.chunks[r].section, "Article") == article]
-        chosen = max(members, key=lambda i: float(article_vectors[i] @ query_vector))
-        return self.chunks[article_rows[chosen]]
+        return self.chunks[max(best_rows, key=lambda row: float(matrix[row] @ query_vector))]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         row = self.row_of_chunk.get(chunk_id)
