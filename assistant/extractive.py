@@ -15,10 +15,11 @@ from index.embed import Embedder
 from index.models import Passage
 
 MIN_WORDS = 5
-MAX_WORDS = 90
+MAX_WORDS = 120
 # bibliography entries and link lists are not answers
 _REFERENCE = re.compile(r"https?://|www\.|\bet al\.|arXiv|\bdoi\b|Retrieved from|Accessed ", re.IGNORECASE)
-_ENDS_SENTENCE = re.compile(r"[.;:?!)”\"’]$")
+# a sentence that ends in a colon announces a list: on its own it answers nothing
+_ENDS_SENTENCE = re.compile(r"[.;?!)”\"’]$")
 
 
 @dataclass(frozen=True)

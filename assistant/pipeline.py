@@ -154,6 +154,10 @@ class Assistant:
             standalone = self.llm_generator().rewrite(question, conversation.last_question)
         else:
             standalone = conversation.standalone(question) if conversation else question
+        named_in_follow_up = mentioned_jurisdictions(question) if standalone != question else ()
+        if named_in_follow_up and (filters is None or not filters.active):
+            # "And what about the US?": the follow-up asks about that jurisdiction only
+            filters = SearchFilters(jurisdictions=frozenset(named_in_follow_up))
         passages = self.retrieve(standalone, k, filters)
         lap("retrieve_ms")
         embedder = self.searcher.embedder

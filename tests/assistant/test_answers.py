@@ -19,7 +19,7 @@ ANSWERABLE = [
 UNANSWERABLE = [
     "What is the capital of Australia?",
     "What is a good recipe for banana bread?",
-    "What penalties did Canada's proposed Artificial Intelligence and Data Act set?",
+    "What did the countries signing the Bletchley Declaration commit to?",
 ]
 
 

@@ -1,0 +1,49 @@
+"""Latency of `ask` (extractive), warm, over 100 questions of the shipped eval set: p50/p95 per stage.
+
+Run from the repository root (needs a built index): .venv/bin/python bench/ask_bench.py [--data-dir .policyqa]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.evaluation.dataset import load_eval_set  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from ingest.settings import load_settings  # noqa: E402
+
+EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--questions", type=int, default=100)
+    args = parser.parse_args()
+    assistant = Assistant.load(load_settings(overrides={"data_dir": args.data_dir}))
+    items, _ = load_eval_set(EVAL_SET)
+    questions = [item.question for item in items][: args.questions]
+    for question in questions[:5]:  # warm-up: lazy matrices, tokenizer caches
+        assistant.ask(question)
+    stages: dict[str, list[float]] = {}
+    for question in questions:
+        for stage, ms in assistant.ask(question).timings_ms.items():
+            stages.setdefault(stage, []).append(ms)
+    print(f"ask latency over {len(questions)} questions (extractive, warm), ms")
+    print("| stage | p50 | p95 | mean |\n|---|---|---|---|")
+    for stage, values in stages.items():
+        print(f"| {stage.removesuffix('_ms')} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} | "
+              f"{statistics.mean(values):.1f} |")
+
+
+if __name__ == "__main__":
+    main()
