@@ -64,8 +64,8 @@ def check_citations(text: str | list[tuple[str, tuple[int, ...]]], passages: lis
     verbatim = all(any(1 <= n <= len(passages) and sentence in passages[n - 1].chunk.text for n in numbers)
                    for sentence, numbers in parts)
     cited = {n for _, numbers in parts for n in numbers if 1 <= n <= len(passages)}
-    needed = [] if verbatim else (range(1, len(passages) + 1) if any(not numbers for _, numbers in parts)
-                                  else sorted(cited))
+    uncited = any(not any(1 <= n <= len(passages) for n in numbers) for _, numbers in parts)
+    needed = [] if verbatim else (range(1, len(passages) + 1) if uncited else sorted(cited))
     passage_sentences = {n: sentences(passages[n - 1].chunk.text) or [passages[n - 1].chunk.text] for n in needed}
     flat = [s for n in passage_sentences for s in passage_sentences[n]]
     vectors = embedder.encode([s for s, _ in parts] + flat) if not verbatim else np.zeros((len(parts), 1))

@@ -14,7 +14,7 @@ def test_split_cited_keeps_numbers_with_their_sentence() -> None:
 
 def test_invalid_citation_removed_and_unsupported_sentence_marked(assistant: Assistant) -> None:
     passages = assistant.retrieve("Which AI practices does the EU AI Act prohibit?", 5, None)
-    quoted = next(s for s in sentences(passages[0].chunk.text) if len(s.split()) > 8)
+    quoted = next(s for s in sentences(passages[0].chunk.text) if len(s.split()) > 8 and len(split_cited(s)) == 1)
     text = f"{quoted} [1] The moon is made of green cheese and orbits Mars. [2] Something else entirely. [99]"
     checked = check_citations(text, passages, assistant.searcher.embedder, threshold=0.5)
     assert "[99]" not in checked.text
@@ -28,7 +28,7 @@ def test_invalid_citation_removed_and_unsupported_sentence_marked(assistant: Ass
 
 def test_uncited_sentence_gets_its_best_supporting_passage(assistant: Assistant) -> None:
     passages = assistant.retrieve("Which AI practices does the EU AI Act prohibit?", 5, None)
-    sentence = next(s for s in sentences(passages[2].chunk.text) if len(s.split()) > 8)
+    sentence = next(s for s in sentences(passages[2].chunk.text) if len(s.split()) > 8 and len(split_cited(s)) == 1)
     checked = check_citations(sentence, passages, assistant.searcher.embedder, threshold=0.5)
     assert checked.sentences[0].citations and checked.sentences[0].supported
     cited = passages[checked.sentences[0].citations[0] - 1]
