@@ -44,11 +44,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server() -> Iterator[str]:
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
     process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host",
                                 "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.time() + 120
@@ -57,9 +58,13 @@ def llama_server() -> Iterator[str]:
                 urllib.request.urlopen(f"{base}/models", timeout=2)
                 break
             except OSError:
+                if process.poll() is not None:
+                    break
                 time.sleep(1)
         else:
-            pytest.fail("llama_cpp.server did not start within 120 s")
+            pytest.fail(f"llama_cpp.server did not start within 120 s: {log.read_text()[-2000:]}")
+        if process.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
         yield base
     finally:
         process.terminate()
