@@ -17,7 +17,7 @@ from index.models import Passage
 MIN_WORDS = 5
 MAX_WORDS = 120
 # Sentences are scored on their first words; embedding time grows with length and dominates `ask`.
-SCORED_WORDS = 48
+SCORED_WORDS = 32
 # bibliography entries and link lists are not answers
 _REFERENCE = re.compile(r"https?://|www\.|\bet al\.|arXiv|\bdoi\b|Retrieved from|Accessed ", re.IGNORECASE)
 # a sentence that ends in a colon announces a list: on its own it answers nothing
