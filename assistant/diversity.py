@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.models import Passage
 from assistant.text import content_words
+from index.models import Passage
 
 # The Playbook restates AI RMF text: on a near-duplicate, the framework itself is the source to cite.
 SECONDARY_DOCUMENTS = frozenset({"nist-ai-rmf-playbook"})

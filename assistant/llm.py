@@ -6,8 +6,9 @@ Its citations are never trusted: the pipeline checks every sentence against the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from index.models import Passage
 from ingest.settings import Settings

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -36,8 +37,7 @@ DEFAULT_ABSTAIN_THRESHOLD = 0.35
 NAME_PENALTY = 0.15
 DEFAULT_SUPPORT_THRESHOLD = 0.5
 # Words every document of this corpus uses: they say nothing about whether a passage answers the question.
-_GENERIC = frozenset("ai artificial intelligence system systems model models use used act policy policies "
-                     "law rules rule say says does document documents regulation".split())
+_GENERIC = frozenset(["ai", "artificial", "intelligence", "system", "systems", "model", "models", "use", "used", "act", "policy", "policies", "law", "rules", "rule", "say", "says", "does", "document", "documents", "regulation"])
 
 TokenSink = Callable[[str], None]
 
@@ -52,8 +52,7 @@ def term_coverage(question: str, passages: list[Passage]) -> float:
 
 
 _NAME = re.compile(r"(?<![\w'’])([A-Z][A-Za-z0-9\-]*[A-Za-z0-9])")
-_NOT_NAMES = frozenset("AI What How Which Who When Where Why Does Do Is Are Can May Under In For The A An If "
-                       "According Must Should Would Could Has Have".split())
+_NOT_NAMES = frozenset(["AI", "What", "How", "Which", "Who", "When", "Where", "Why", "Does", "Do", "Is", "Are", "Can", "May", "Under", "In", "For", "The", "A", "An", "If", "According", "Must", "Should", "Would", "Could", "Has", "Have"])
 RARE_IN_CORPUS = 5  # a name found in fewer chunks than this is specific enough to be looked for
 
 

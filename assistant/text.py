@@ -11,10 +11,7 @@ _BARE_MARKER = re.compile(r"^(\(?[0-9a-z]{1,4}[.)]|\([0-9a-z]{1,4}\))$")
 _TRAILING_MARKER = re.compile(r"(?<=[.;:])\s+\(?[0-9a-z]{1,3}[.)]$")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 STOPWORDS = frozenset(
-    "a about after all also an and any are as at be been before being between both but by can could did do does "
-    "for from had has have how i if in into is it its may me might must my no not of on or other our out over "
-    "shall should so such than that the their them then there these they this those through to under up us "
-    "was we were what when where which while who whom why will with within would you your".split())
+    ["a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "may", "me", "might", "must", "my", "no", "not", "of", "on", "or", "other", "our", "out", "over", "shall", "should", "so", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under", "up", "us", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "would", "you", "your"])
 
 
 def sentences(text: str) -> list[str]:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.evaluation.dataset import load_eval_set  # noqa: E402
-from assistant.pipeline import Assistant  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
+from assistant.evaluation.dataset import load_eval_set
+from assistant.pipeline import Assistant
+from ingest.settings import load_settings
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.evaluation.dataset import load_eval_set  # noqa: E402
-from assistant.pipeline import Assistant  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
+from assistant.evaluation.dataset import load_eval_set
+from assistant.pipeline import Assistant
+from ingest.settings import load_settings
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 
@@ -51,9 +51,8 @@ def main() -> None:
         if unanswerable:
             print(f"unanswerable {item.id}: {answer.evidence}  {item.question}", flush=True)
     answerable = sorted(s for s, u in strengths if not u)
-    print("answerable strengths: min %.3f p5 %.3f p10 %.3f median %.3f" % (
-        answerable[0], answerable[len(answerable) // 20], answerable[len(answerable) // 10],
-        answerable[len(answerable) // 2]))
+    print(f"answerable strengths: min {answerable[0]:.3f} p5 {answerable[len(answerable) // 20]:.3f} "
+          f"p10 {answerable[len(answerable) // 10]:.3f} median {answerable[len(answerable) // 2]:.3f}")
     if args.dump:
         Path(args.dump).write_text(json.dumps(rows))
     threshold, f1 = best_threshold(strengths)

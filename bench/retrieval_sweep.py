@@ -12,9 +12,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.evaluation.matching import passage_matches_quote  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from ingest.settings import load_settings  # noqa: E402
+from assistant.evaluation.matching import passage_matches_quote
+from index.search import Searcher
+from ingest.settings import load_settings
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 
@@ -43,9 +43,9 @@ def main() -> None:
     for mode, fusion, alpha in configs:
         searcher.fusion, searcher.convex_alpha = fusion, alpha
         ranks = [first_hit(searcher.search(i["question"], k=args.k, mode=mode), i["evidence"]) for i in items]
-        hit = lambda n: sum(1 for r in ranks if 0 < r <= n) / len(ranks)  # noqa: E731
+        hits = [sum(1 for r in ranks if 0 < r <= n) / len(ranks) for n in (1, 5, 10)]
         mrr = sum(1 / r for r in ranks if r) / len(ranks)
-        print(f"{mode:8} {fusion:7} {alpha:<5} {hit(1):6.3f} {hit(5):6.3f} {hit(10):6.3f} {mrr:7.3f}")
+        print(f"{mode:8} {fusion:7} {alpha:<5} {hits[0]:6.3f} {hits[1]:6.3f} {hits[2]:6.3f} {mrr:7.3f}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -18,8 +17,7 @@ _ABBREVIATED = {"art.": "article", "sec.": "section", "sec": "section"}
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-.^/][a-z0-9]+)*")
 _STEMMER = snowballstemmer.stemmer("english")
 _STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the their this to was were which "
-    "with shall should may can will not such any other than into within those these been also".split())
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with", "shall", "should", "may", "can", "will", "not", "such", "any", "other", "than", "into", "within", "those", "these", "been", "also"])
 
 
 @lru_cache(maxsize=200_000)

@@ -8,10 +8,10 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -20,15 +20,29 @@ from index.bm25 import BM25Index
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embed import Embedder, model_fingerprint
 from index.layout import (
-    BM25_DIR, CACHE_FILE, CHUNKS_FILE, LOCK_FILE, MANIFEST_FILE, SCHEMA_VERSION, VECTORS_FILE, VERSIONS_DIR,
-    DocumentRecord, IndexManifest, IndexMismatchError, current_version_dir, fsync_tree, publish_version, read_manifest,
+    BM25_DIR,
+    CACHE_FILE,
+    CHUNKS_FILE,
+    LOCK_FILE,
+    MANIFEST_FILE,
+    SCHEMA_VERSION,
+    VECTORS_FILE,
+    VERSIONS_DIR,
+    DocumentRecord,
+    IndexManifest,
+    IndexMismatchError,
+    current_version_dir,
+    fsync_tree,
+    publish_version,
+    read_manifest,
 )
 from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
+from ingest.corpus_status import sha256_file
+from ingest.errors import IngestError
 from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_document
-from ingest.errors import IngestError
 from ingest.settings import Settings
 
 EMBED_PREFIXES = ("none", "section", "title+section")
@@ -59,14 +73,6 @@ def chunk_row_id(chunk_id: str) -> int:
     return int(hashlib.sha256(chunk_id.encode()).hexdigest()[:15], 16)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def build_params(settings: Settings) -> dict[str, object]:
     return {
         "chunker_version": CHUNKER_VERSION,
@@ -94,7 +100,8 @@ def read_chunks(version_dir: Path) -> list[Chunk]:
         return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
 
 
-def _full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerprint: str) -> str:
+def full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerprint: str) -> str:
+    """Why the next build cannot update `old` in place ("" when it can)."""
     if old is None:
         return "no index yet"
     if old.model_fingerprint != fingerprint or old.model_id != settings.embedder:
@@ -151,11 +158,11 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     index_dir = settings.index_dir
     previous_dir, previous, unusable = _load_previous(index_dir)
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
-    reason = "requested with --full" if full else unusable or _full_rebuild_reason(previous, settings, fingerprint)
+    reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
     full = bool(reason)
     old_docs = {} if full or previous is None else previous.documents
 
-    shas = {entry.id: file_sha256(path) for path, entry in files}
+    shas = {entry.id: sha256_file(path) for path, entry in files}
     wanted = {entry.id: (path, entry) for path, entry in files}
     # A file that failed is not read again until its bytes change; its failure is carried forward.
     old_failed = {} if full or previous is None else previous.failed_shas
@@ -218,7 +225,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         cache.close()
 
     on_stage("write")
-    name = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     version_dir = index_dir / VERSIONS_DIR / name
     version_dir.mkdir(parents=True)
     if full or previous_dir is None:
@@ -236,7 +243,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     manifest = IndexManifest(
         schema_version=SCHEMA_VERSION, model_id=settings.embedder, model_fingerprint=embedder.fingerprint,
         dimension=embedder.dimension, vector_store=settings.vector_store, build_params=build_params(settings),
-        documents=documents, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        documents=documents, built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         failures=report.failures, failed_shas=failed_shas,
         build_seconds=round(time.perf_counter() - started, 2),
     )

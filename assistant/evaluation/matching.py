@@ -30,8 +30,7 @@ def longest_common_run(quote_tokens: list[str], passage_tokens: list[str]) -> in
         for j, p in enumerate(passage_tokens, start=1):
             if q == p:
                 current[j] = previous[j - 1] + 1
-                if current[j] > best:
-                    best = current[j]
+                best = max(best, current[j])
         previous = current
     return best
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import click
 
-from index.build import BuildLockedError, BuildReport, build_index, build_params, file_sha256
-from index.embed import ModelNotFoundError
-from index.layout import IndexManifest, IndexMismatchError, current_version_dir, read_manifest
+from index.build import BuildLockedError, BuildReport, build_index, full_rebuild_reason
+from index.embed import ModelNotFoundError, model_fingerprint
+from index.layout import IndexMismatchError, current_version_dir, read_manifest
 from ingest.corpus_files import files_to_ingest
+from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.models import SourceEntry
 from ingest.settings import Settings
@@ -92,7 +93,7 @@ def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]],
         lines.append(f"  full rebuild: {report.reason}")
     added, changed, removed = report.added, report.changed, report.removed
     if report.full and previous is not None:
-        shas = {entry.id: file_sha256(path) for path, entry in files}
+        shas = {entry.id: sha256_file(path) for path, entry in files}
         added = sorted(d for d in shas if d not in previous)
         changed = sorted(d for d in shas if d in previous and previous[d] != shas[d])
         removed = sorted(d for d in previous if d not in shas)
@@ -155,22 +156,12 @@ def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> I
         chunks=manifest.chunk_count, model_id=manifest.model_id, model_fingerprint=manifest.model_fingerprint,
         dimension=manifest.dimension, vector_store=manifest.vector_store, built_at=manifest.built_at,
         stale=sorted(d for d, record in manifest.documents.items()
-                     if d in on_disk and file_sha256(on_disk[d]) != record.sha256),
+                     if d in on_disk and sha256_file(on_disk[d]) != record.sha256),
         missing=sorted(d for d in manifest.documents if d not in on_disk),
         new=[d for d in on_disk if d not in manifest.documents],
         failures={d: message for d, message in manifest.failures.items() if d in on_disk},
-        next_build=_full_rebuild_due(manifest, settings),
+        next_build=full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder)),
     )
-
-
-def _full_rebuild_due(manifest: IndexManifest, settings: Settings) -> str:
-    if manifest.model_id != settings.embedder:
-        return f"the embedding model changed ({manifest.model_id} → {settings.embedder})"
-    if manifest.build_params != build_params(settings):
-        return "the chunking parameters or embedded text changed"
-    if manifest.vector_store != settings.vector_store:
-        return f"the vector store changed ({manifest.vector_store} → {settings.vector_store})"
-    return ""
 
 
 @index.command()
