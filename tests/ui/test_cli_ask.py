@@ -27,7 +27,7 @@ def test_ask_json_has_citations_that_resolve_to_its_passages(built_settings: Set
     result = CliRunner().invoke(main, [*_args(built_settings), "ask", "--json", "--jurisdiction", "eu",
                                        "What does the EU AI Act say about social scoring?"])
     assert result.exit_code == 0, result.output
-    answer = json.loads(result.output)
+    answer = json.loads(result.stdout)
     passages = {p["chunk_id"]: p for p in answer["passages"]}
     assert answer["citations"] and not answer["abstained"]
     for citation in answer["citations"]:
@@ -41,7 +41,7 @@ def test_interactive_session_keeps_the_conversation(built_settings: Settings) ->
     result = CliRunner().invoke(main, [*_args(built_settings), "ask", "--json"], input=questions)
     assert result.exit_code == 0, result.output
     decoder = json.JSONDecoder()
-    text = result.output
+    text = result.stdout
     answers = []
     position = text.find("{")
     while position != -1:

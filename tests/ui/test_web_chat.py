@@ -15,7 +15,7 @@ def test_answer_cites_passages_and_a_citation_opens_its_passage_and_page(
     page.goto(web_url)
     answer = ask_question(page, "May employers use AI to detect how their staff feel?")
 
-    assert "[1]" in answer or "[2]" in answer, answer
+    assert re.search(r"\[\d+\]", answer), answer  # a citation marker
     sources = page.locator("#pq-sources")
     expect(sources.locator(".pq-source").first).to_be_visible()
     expect(sources.locator("mark").first).to_be_visible()  # the quoted sentence, highlighted in its passage
