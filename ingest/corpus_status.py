@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ingest.loaders.text import front_matter_title, markdown_to_plain
 from ingest.models import SourceEntry
 
 Status = Literal["present", "missing", "modified", "extra"]
@@ -106,13 +106,11 @@ def _pdf_title(path: Path) -> str:
 
 def markdown_title(text: str) -> str:
     """The front matter's `title:`, else the first ATX heading (`# Title`), else ""."""
-    body = text.lstrip("\ufeff")
-    if body.startswith("---"):
-        front, _, rest = body[3:].partition("\n---")
-        body = rest
-        match = re.search(r"^title:\s*(.+?)\s*$", front, flags=re.MULTILINE)
-        if match:
-            return _clean(_unquote(match.group(1)))
+    text = text.lstrip("\ufeff")
+    title = front_matter_title(text)
+    if title:
+        return _clean(title)
+    body = markdown_to_plain(text)
     match = re.search(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", body, flags=re.MULTILINE)
     return _clean(match.group(1)) if match else ""
 
@@ -134,18 +132,6 @@ def text_title(text: str) -> str:
         if line.strip():
             return _clean(line)
     return ""
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        try:
-            # YAML double-quoted strings use JSON's escapes plus a few more, such as "\_" (no-break space).
-            return str(json.loads(value.replace("\\_", " ")))
-        except ValueError:
-            return value[1:-1]
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    return value
 
 
 def _clean(title: str) -> str:

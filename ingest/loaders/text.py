@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -32,11 +33,29 @@ def read_text_file(path: Path) -> str:
 
 
 def front_matter_title(text: str) -> str:
+    """The `title:` of YAML front matter; a double-quoted value has its escapes (\\u2019) decoded.
+
+    >>> front_matter_title('---\\ntitle: "G7 Leaders\\\\u2019 Statement"\\n---\\nBody')
+    'G7 Leaders’ Statement'
+    """
     match = _FRONT_MATTER.match(text)
-    if not match:
+    title = re.search(r"^title:\s*(.+)$", match.group(0), re.MULTILINE) if match else None
+    if title is None:
         return ""
-    title = re.search(r"^title:\s*(.+)$", match.group(0), re.MULTILINE)
-    return title.group(1).strip().strip("'\"").encode().decode("unicode_escape", "ignore") if title else ""
+    return yaml_unquote(title.group(1).strip())
+
+
+def yaml_unquote(value: str) -> str:
+    """A YAML scalar as written in front matter, without its quotes and with its escapes decoded."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            # YAML's double-quoted escapes are JSON's, plus a few (\\_ for a non-breaking space)
+            return str(json.loads(value.replace("\\_", "\\u00a0")))
+        except json.JSONDecodeError:
+            return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
 
 
 def markdown_to_plain(text: str) -> str:
