@@ -143,7 +143,7 @@ class Searcher:
 
     def vectors_of(self, chunk_ids: list[str]) -> np.ndarray:
         """The stored (normalised) vectors of these chunks, in order."""
-        return np.vstack([self.store.index.reconstruct(chunk_row_id(c)) for c in chunk_ids])
+        return self.store.reconstruct(np.array([chunk_row_id(c) for c in chunk_ids], dtype=np.int64))
 
     def matrix(self) -> np.ndarray:
         """Every chunk's stored vector, row-aligned with `chunks` (read from the store once)."""

@@ -23,7 +23,7 @@ _FOOTNOTE_START = re.compile(r"^\(\d{1,3}\)\s")
 _SPACE_RUN = re.compile(r"[ \t\u00a0]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([,;:.?!)](?=\s|$))")
 _SPACED_HYPHEN = re.compile(r"(?<=[a-z]) -(?=[a-z])")
-_LINE_HYPHEN = re.compile(r"(\w+)-$")
+_LINE_HYPHEN = re.compile(r"([^\W\d_]+)-$")  # letters only: "10-" or "x_-" is no split word
 _HYPHENATED_WORD = re.compile(r"\b([A-Za-z]+)-([A-Za-z]+)\b")
 _OCR_FIXES = [(re.compile(r"\b0MB\b"), "OMB")]
 EDGE_LINES = 4

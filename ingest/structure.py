@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.clean import known_hyphenated_words
+from ingest.clean import join_line_break_hyphen, known_hyphenated_words
 
 _ROMAN = r"[IVXLC]+"
 
@@ -117,13 +117,8 @@ def _typical_line_length(lines: list[Line]) -> int:
 
 def _join(previous: str, following: str, keep_hyphen: set[str]) -> str:
     """Join two wrapped lines, mending a word split by a line-break hyphen."""
-    if previous.endswith("-") and following[:1].islower() and previous[-2:-1].isalpha():
-        head = re.search(r"([A-Za-z]+)-$", previous)
-        tail = re.match(r"[A-Za-z]+", following)
-        if head and tail and f"{head.group(1)}-{tail.group(0)}".lower() in keep_hyphen:
-            return previous + following
-        return previous[:-1] + following
-    return f"{previous} {following}"
+    mended = join_line_break_hyphen(previous, following, keep_hyphen)
+    return "".join(mended) if mended else f"{previous} {following}"
 
 
 @dataclass
