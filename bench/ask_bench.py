@@ -6,17 +6,13 @@ Run from the repository root (needs a built index): .venv/bin/python bench/ask_b
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from bench_paths import EVAL_SET
 
 from assistant.evaluation.dataset import load_eval_set
 from assistant.pipeline import Assistant
 from ingest.settings import load_settings
-
-EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from bench_paths import EVAL_SET
 
 from assistant.evaluation.dataset import load_eval_set
 from assistant.pipeline import Assistant
 from ingest.settings import load_settings
-
-EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 
 
 def best_threshold(strengths: list[tuple[float, bool]]) -> tuple[float, float]:

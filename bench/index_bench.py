@@ -19,11 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from bench_paths import DEFAULT_CORPUS, DEFAULT_MANIFEST, EVAL_SET
 
 from index.build import build_index
 from index.embed import Embedder
@@ -34,9 +30,6 @@ from ingest.corpus_files import files_to_ingest
 from ingest.manifest import load_manifest
 from ingest.settings import Settings
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-DEFAULT_MANIFEST = REPO / "corpus" / "sources.toml"
-EVAL_SET = REPO / "corpus" / "eval" / "policyqa-eval.jsonl"
 CHANGED_DOC = "oecd-ai-recommendation-2024"
 APPENDED = ("\n\n## Review\n\nAdherents will review the implementation of this Recommendation and report "
             "to the Council on progress with trustworthy AI, including its effects on labour markets.\n")

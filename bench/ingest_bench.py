@@ -12,17 +12,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench_paths import DEFAULT_CORPUS, DEFAULT_MANIFEST
 
 from ingest.chunk import estimate_tokens
 from ingest.corpus_files import chunking_params, files_to_ingest
 from ingest.pipeline import ingest_files
 from ingest.settings import Settings
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-DEFAULT_MANIFEST = REPO / "corpus" / "sources.toml"
 EMBEDDER_WINDOW = 256
 PERCENTILES = (0, 10, 50, 90, 100)
 

@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from bench_paths import EVAL_SET, REPO
 
 from assistant.evaluation.dataset import load_eval_set
 from index.layout import current_version_dir
 from ingest.settings import load_settings
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL_SET = REPO / "corpus" / "eval" / "policyqa-eval.jsonl"
 HOST = "127.0.0.1"  # loopback only
 FOLLOW_UPS = ("What are the penalties for that?", "And what about the US?", "And what about the EU?",
               "Who does that apply to?", "And what about Japan?")

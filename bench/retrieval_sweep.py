@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from bench_paths import EVAL_SET
 
 from assistant.evaluation.matching import passage_matches_quote
 from index.search import Searcher
 from ingest.settings import load_settings
-
-EVAL_SET = Path(__file__).resolve().parents[1] / "corpus" / "eval" / "policyqa-eval.jsonl"
 
 
 def first_hit(passages, evidence) -> int:

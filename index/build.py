@@ -40,9 +40,8 @@ from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
 from ingest.corpus_status import sha256_file
-from ingest.errors import IngestError
 from ingest.models import Chunk, SourceEntry
-from ingest.pipeline import ingest_document
+from ingest.pipeline import ingest_files
 from ingest.settings import Settings
 
 EMBED_PREFIXES = ("none", "section", "title+section")
@@ -182,14 +181,13 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
 
     on_stage("ingest")
     params = chunking_params(settings)
-    fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {}
-    for doc_id in added + changed:
-        path, entry = wanted[doc_id]
-        try:
-            fresh[doc_id] = (entry, list(ingest_document(path, entry, params).chunks))
-        except IngestError as exc:
-            report.failures[doc_id] = str(exc)
-            failed_shas[doc_id] = shas[doc_id]
+    ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
+                            workers=settings.ingest_workers)
+    fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {
+        doc.entry.id: (doc.entry, list(doc.chunks)) for doc in ingested.documents}
+    for failure in ingested.failures:
+        report.failures[failure.doc_id] = failure.error
+        failed_shas[failure.doc_id] = shas[failure.doc_id]
     kept_ids = {d for d in wanted if d in old_docs and d not in changed}
     # a changed document that now fails keeps its previous chunks: nothing already indexed is lost
     kept_ids |= {d for d in changed if d in report.failures}

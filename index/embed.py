@@ -93,10 +93,10 @@ class Embedder:
     model_id: str
     fingerprint: str
     model: Any
-    batch_size: int = 32
+    batch_size: int = 8
 
     @classmethod
-    def load(cls, name: str, batch_size: int = 32, allow_download: bool = False) -> Embedder:
+    def load(cls, name: str, batch_size: int = 8, allow_download: bool = False) -> Embedder:
         from sentence_transformers import SentenceTransformer
 
         path, is_local = resolve_model_path(name)

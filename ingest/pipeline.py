@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,14 +73,52 @@ class IngestResult:
 
 
 def ingest_files(files: Iterable[tuple[Path, SourceEntry]], params: ChunkingParams,
-                 count: TokenCounter = estimate_tokens, progress: bool = False) -> IngestResult:
-    """Ingest every file; a file that fails is reported and the others still go through."""
+                 count: TokenCounter = estimate_tokens, progress: bool = False, workers: int = 0) -> IngestResult:
+    """Ingest every file, in `workers` processes (0: one per CPU); a file that fails is reported and the
+    others still go through. Results keep the order of `files`."""
     items = list(files)
+    outcomes = _ingest_outcomes(items, params, count, progress, worker_count(workers, len(items)))
     documents: list[IngestedDocument] = []
     failures: list[DocumentReport] = []
-    for path, entry in tqdm(items, desc="ingest", unit="doc", disable=not progress):
-        try:
-            documents.append(ingest_document(path, entry, params, count))
-        except IngestError as exc:
-            failures.append(DocumentReport(doc_id=entry.id, file=path.name, error=str(exc)))
+    for (path, entry), outcome in zip(items, outcomes):
+        if isinstance(outcome, IngestedDocument):
+            documents.append(outcome)
+        else:
+            failures.append(DocumentReport(doc_id=entry.id, file=path.name, error=outcome))
     return IngestResult(documents=tuple(documents), failures=tuple(failures))
+
+
+def worker_count(requested: int, files: int) -> int:
+    """Processes worth starting: `requested` (0: one per CPU), never more than there are files."""
+    return max(1, min(requested or os.cpu_count() or 1, files))
+
+
+def _ingest_or_error(path: Path, entry: SourceEntry, params: ChunkingParams,
+                     count: TokenCounter) -> IngestedDocument | str:
+    # The message, not the exception, crosses the process boundary: IngestError(path, problem) does not unpickle.
+    try:
+        return ingest_document(path, entry, params, count)
+    except IngestError as exc:
+        return str(exc)
+
+
+def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingParams, count: TokenCounter,
+                     progress: bool, workers: int) -> list[IngestedDocument | str]:
+    bar = tqdm(total=len(items), desc="ingest", unit="doc", disable=not progress)
+    outcomes: list[IngestedDocument | str | None] = [None] * len(items)
+    if workers == 1:
+        for position, (path, entry) in enumerate(items):
+            outcomes[position] = _ingest_or_error(path, entry, params, count)
+            bar.update()
+    else:
+        # pypdf is pure Python, so only processes use both cores. "spawn": a forked child would inherit the
+        # parent's open build lock and its torch threads. Largest files first keeps the workers evenly busy.
+        largest_first = sorted(range(len(items)), key=lambda i: items[i][0].stat().st_size, reverse=True)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {pool.submit(_ingest_or_error, *items[i], params, count): i for i in largest_first}
+            for future in as_completed(futures):
+                outcomes[futures[future]] = future.result()
+                bar.update()
+    bar.close()
+    return [outcome for outcome in outcomes if outcome is not None]

@@ -29,7 +29,8 @@ class Settings:
     manifest_path: Path = Path("corpus/sources.toml")
     corpus_mirror: Path | None = None
     embedder: str = DEFAULT_EMBEDDER
-    embed_batch_size: int = 32
+    embed_batch_size: int = 8  # smaller batches embed faster on CPU here (bench/embed_batch_bench.py)
+    ingest_workers: int = 0  # processes that read documents; 0: one per CPU
     vector_store: str = "flat"  # "flat" (exact) or "hnsw"
     chunk_target_tokens: int = 160
     chunk_max_tokens: int = 230

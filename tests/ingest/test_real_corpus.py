@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from ingest.chunk import estimate_tokens
 from ingest.corpus_files import chunking_params
 from ingest.corpus_status import infer_entry
-from ingest.pipeline import IngestedDocument, IngestResult, ingest_document, ingest_files
+from ingest.pipeline import IngestedDocument, IngestResult, ingest_document, ingest_files, worker_count
 from ingest.settings import Settings
 
 EMBEDDER_WINDOW = 256  # all-MiniLM-L6-v2 truncates its input after 256 word pieces
@@ -79,15 +80,23 @@ def test_every_chunk_with_its_title_and_section_fits_the_embedder_window(
     assert oversized == [], f"{len(oversized)} of {len(chunks)} chunks exceed {EMBEDDER_WINDOW} word pieces"
 
 
-def test_chunk_ids_are_the_same_on_a_second_run(ingested_corpus: IngestResult,
-                                                corpus_settings: Settings) -> None:
+@pytest.mark.parametrize(("requested", "files", "expected"), [(0, 13, min(os.cpu_count() or 1, 13)), (4, 2, 2), (1, 13, 1),
+                                                        (3, 0, 1)])
+def test_worker_count_is_one_per_cpu_by_default_and_never_more_than_the_files(requested: int, files: int,
+                                                                              expected: int) -> None:
+    assert worker_count(requested, files) == expected
+
+
+def test_one_process_gives_the_same_chunks_as_the_parallel_session_run(ingested_corpus: IngestResult,
+                                                                       corpus_settings: Settings) -> None:
     again = {"nist-ai-rmf-1.0", "oecd-ai-recommendation-2024", "japan-ai-basic-plan-trustworthy-ai-2026"}
     files = [(corpus_settings.corpus_dir / doc.entry.file, doc.entry)
              for doc in ingested_corpus.documents if doc.entry.id in again]
-    second = ingest_files(files, chunking_params(corpus_settings))
+    second = ingest_files(files, chunking_params(corpus_settings), workers=1)
+    assert [doc.entry.id for doc in second.documents] == [entry.id for _, entry in files]
     for doc in second.documents:
         first = document(ingested_corpus, doc.entry.id)
-        assert [c.chunk_id for c in doc.chunks] == [c.chunk_id for c in first.chunks]
+        assert doc.chunks == first.chunks
     ids = [c.chunk_id for c in ingested_corpus.chunks]
     assert len(set(ids)) == len(ids)
 
