@@ -9,6 +9,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,8 +182,12 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
 
     on_stage("ingest")
     params = chunking_params(settings)
-    ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
-                            workers=settings.ingest_workers)
+    with ThreadPoolExecutor(1) as loader:
+        # The model loads (seconds of imports and weights) while worker processes read the documents.
+        loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size)
+        ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
+                                workers=settings.ingest_workers)
+        embedder = embedder or loading.result()
     fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {
         doc.entry.id: (doc.entry, list(doc.chunks)) for doc in ingested.documents}
     for failure in ingested.failures:
@@ -212,7 +217,6 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
                                            entry=asdict(entry))
 
     on_stage("embed")
-    embedder = embedder or Embedder.load(settings.embedder, batch_size=settings.embed_batch_size)
     cache = EmbeddingCache(settings.data_dir / CACHE_FILE, embedder.fingerprint)
     try:
         new_chunks = [c for c in ordered if c.doc_id in fresh]

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,19 +107,24 @@ def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingPara
                      progress: bool, workers: int) -> list[IngestedDocument | str]:
     bar = tqdm(total=len(items), desc="ingest", unit="doc", disable=not progress)
     outcomes: list[IngestedDocument | str | None] = [None] * len(items)
-    if workers == 1:
-        for position, (path, entry) in enumerate(items):
-            outcomes[position] = _ingest_or_error(path, entry, params, count)
-            bar.update()
-    else:
+    if workers > 1:
         # pypdf is pure Python, so only processes use both cores. "spawn": a forked child would inherit the
         # parent's open build lock and its torch threads. Largest files first keeps the workers evenly busy.
         largest_first = sorted(range(len(items)), key=lambda i: items[i][0].stat().st_size, reverse=True)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_ingest_or_error, *items[i], params, count): i for i in largest_first}
-            for future in as_completed(futures):
-                outcomes[futures[future]] = future.result()
-                bar.update()
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = {pool.submit(_ingest_or_error, *items[i], params, count): i for i in largest_first}
+                for future in as_completed(futures):
+                    outcomes[futures[future]] = future.result()
+                    bar.update()
+        except BrokenProcessPool:
+            # A worker died: killed for memory, or started from a script without an `if __name__ == "__main__"`
+            # guard (a spawned process imports the main script again). The rest is read in this process.
+            pass
+    for position, (path, entry) in enumerate(items):
+        if outcomes[position] is None:
+            outcomes[position] = _ingest_or_error(path, entry, params, count)
+            bar.update()
     bar.close()
     return [outcome for outcome in outcomes if outcome is not None]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -180,3 +182,23 @@ def test_eur_lex_html_yields_the_articles_annexes_and_recitals(eu_ai_act_html: I
     assert section_numbers(eu_ai_act_html, r"Recital \((\d+)\)$") == {str(n) for n in range(1, 181)}
     (chunk,) = [c for c in eu_ai_act_html.chunks if EMOTIONS in c.text]
     assert chunk.section.startswith("Chapter II PROHIBITED AI PRACTICES > Article 5 Prohibited AI practices")
+
+
+def test_a_script_without_a_main_guard_still_ingests_everything(tmp_path: Path, shared_corpus: Path) -> None:
+    # Spawned workers import the main script again; unguarded, they die at start and this process reads all.
+    names = [str(shared_corpus / "japan-ai-basic-plan-trustworthy-ai-2026.txt"),
+             str(shared_corpus / "g7-leaders-statement-hiroshima-ai-process-2023.md")]
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from pathlib import Path\n"
+        "from ingest.chunk import ChunkingParams\n"
+        "from ingest.corpus_status import infer_entry\n"
+        "from ingest.pipeline import ingest_files\n"
+        f"files = [(path, infer_entry(path)) for path in map(Path, {names!r})]\n"
+        "result = ingest_files(files, ChunkingParams(), workers=2)\n"
+        "print('documents', len(result.documents), 'chunks', len(result.chunks), 'failures', len(result.failures))\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "documents 2 chunks 9 failures 0"
