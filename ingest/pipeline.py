@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -103,6 +105,17 @@ def _ingest_or_error(path: Path, entry: SourceEntry, params: ChunkingParams,
         return str(exc)
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Runs first in each worker: a parent killed outright (SIGKILL, out of memory) never shuts its pool down,
+    and idle workers would otherwise wait for work forever."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingParams, count: TokenCounter,
                      progress: bool, workers: int) -> list[IngestedDocument | str]:
     bar = tqdm(total=len(items), desc="ingest", unit="doc", disable=not progress)
@@ -113,7 +126,8 @@ def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingPara
         largest_first = sorted(range(len(items)), key=lambda i: items[i][0].stat().st_size, reverse=True)
         context = multiprocessing.get_context("spawn")
         try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(_ingest_or_error, *items[i], params, count): i for i in largest_first}
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()

@@ -136,3 +136,50 @@ def test_two_builds_at_once_one_is_refused_and_the_index_stays_sound(
             assert "Index rebuilt in full" in out, out
     assert results(small_settings, session_embedder) == expected
     assert Searcher.load(small_settings, session_embedder).store.count() > 0
+
+
+def child_pids(pid: int) -> set[int]:
+    """Live processes whose parent is `pid`, read from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # the process ended while we looked
+        if int(parent) == pid and state != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+def test_a_killed_build_leaves_no_worker_processes_behind(corpus_settings: Settings, shared_corpus: Path,
+                                                          tmp_path: Path) -> None:
+    # The EU AI Act keeps one worker reading for seconds while the other, done with its small file, sits idle.
+    corpus = tmp_path / "two-documents"
+    corpus.mkdir()
+    for name in ("eu-ai-act-2024-1689.pdf", "japan-ai-basic-plan-trustworthy-ai-2026.txt"):
+        (corpus / name).write_bytes((shared_corpus / name).read_bytes())
+    process = start_build(corpus_settings.replace(corpus_dir=corpus, data_dir=tmp_path / "data"), tmp_path)
+    watch_stdout(process, "")
+    deadline = time.monotonic() + BUILD_TIMEOUT_S
+    workers: set[int] = set()
+    while len(workers) < 3 and process.poll() is None and time.monotonic() < deadline:
+        workers = child_pids(process.pid)  # two readers and multiprocessing's resource tracker
+        time.sleep(0.01)
+    assert len(workers) >= 3, f"the build started {len(workers)} child processes"
+    time.sleep(1.5)  # the workers are up and one has finished its file
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    gone_by = time.monotonic() + 15
+    while any(running(pid) for pid in workers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if running(pid)], "worker processes outlived the killed build"
