@@ -105,7 +105,7 @@ def main() -> None:
         after = chunk_ids_of(settings, CHANGED_DOC)
         assert one.embedded <= len(after - before), (one.embedded, len(after - before))
         new = len(after - before)
-        rows.append(("rebuild, one document changed", f"{one.seconds:.1f} s ({one.embedded} chunks embedded; "
+        rows.append(("rebuild, one document changed", f"{one.seconds:.1f} s ({one.embedded} chunk(s) embedded; "
                                                       + f"{CHANGED_DOC} has {len(after)} chunks, {new} new)"))
 
         lines = EVAL_SET.read_text(encoding="utf-8").splitlines()
