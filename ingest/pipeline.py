@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -20,6 +23,8 @@ from ingest.errors import IngestError
 from ingest.loaders import load_document
 from ingest.models import Chunk, DocumentReport, LoadedDocument, SourceEntry
 from ingest.structure import Line, build_blocks
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,13 @@ def _ingest_or_error(path: Path, entry: SourceEntry, params: ChunkingParams,
 
 def _exit_with_parent(parent_pid: int) -> None:
     """Runs first in each worker: a parent killed outright (SIGKILL, out of memory) never shuts its pool down,
-    and idle workers would otherwise wait for work forever."""
+    and its workers would otherwise wait forever, idle or blocked sending a result nobody reads."""
+    if sys.platform == "linux":
+        # The kernel kills the worker with its parent, even while Python code in the worker is stuck.
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)
+
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(0.5)
