@@ -11,13 +11,9 @@ import statistics
 from bench_paths import EVAL_SET
 
 from assistant.evaluation.dataset import load_eval_set
+from assistant.evaluation.metrics import percentile
 from assistant.pipeline import Assistant
 from ingest.settings import load_settings
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -37,7 +33,7 @@ def main() -> None:
     print(f"ask latency over {len(questions)} questions (extractive, warm), ms")
     print("| stage | p50 | p95 | mean |\n|---|---|---|---|")
     for stage, values in stages.items():
-        print(f"| {stage.removesuffix('_ms')} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} | "
+        print(f"| {stage.removesuffix('_ms')} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
               f"{statistics.mean(values):.1f} |")
 
 

@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 from bench_paths import DEFAULT_CORPUS, DEFAULT_MANIFEST, EVAL_SET
 
+from assistant.evaluation.metrics import percentile
 from index.build import build_index
 from index.embed import Embedder
 from index.layout import current_version_dir, read_manifest
@@ -51,8 +51,7 @@ def latencies_ms(searcher: Searcher, questions: list[str], mode: str) -> tuple[f
         started = time.perf_counter()
         searcher.search(question, k=10, mode=mode)
         timings.append((time.perf_counter() - started) * 1000)
-    p50, p95 = np.percentile(np.array(timings), [50, 95])
-    return float(p50), float(p95)
+    return percentile(timings, 50), percentile(timings, 95)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from typing import Any, Self
 from bench_paths import EVAL_SET, REPO
 
 from assistant.evaluation.dataset import load_eval_set
+from assistant.evaluation.metrics import percentile
 from index.layout import current_version_dir
 from ingest.settings import load_settings
 
@@ -150,11 +151,6 @@ def answer_problem(outputs: Any) -> str:
     if not markdown:
         return "no Markdown answer"
     return ""
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
 def main() -> int:
