@@ -32,11 +32,51 @@ def mentioned_jurisdictions(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _strip_jurisdictions(text: str) -> str:
-    for terms in JURISDICTION_TERMS.values():
-        for term in sorted(terms, key=len, reverse=True):
-            text = re.sub(rf"(?<![A-Za-z])(the )?{re.escape(term)}(?![A-Za-z])", " ", text, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", text).strip()
+# How a jurisdiction is written into a question in place of another one's: a noun phrase that fits wherever
+# "the EU AI Act" stood ("How does … treat", "under …").
+JURISDICTION_PHRASES = {"eu": "the EU AI Act", "us": "US federal policy", "oecd": "the OECD AI Principles",
+                        "japan": "Japan's AI policy", "g7": "the G7 Hiroshima AI Process"}
+_JURISDICTION_NAMES = {"eu": "the EU", "us": "the US", "oecd": "the OECD", "japan": "Japan", "g7": "the G7"}
+
+
+def _term_pattern(term: str) -> str:
+    return re.escape(term) if term.isupper() else f"(?i:{re.escape(term)})"
+
+
+_ANY_TERM = "|".join(_term_pattern(t) for t in sorted({t for ts in JURISDICTION_TERMS.values() for t in ts},
+                                                       key=len, reverse=True))
+# "the EU AI Act's", "the US NIST AI RMF": a run of jurisdiction terms is one mention
+_MENTION = re.compile(rf"(?<![A-Za-z])(?:(?i:the)\s+)?(?:{_ANY_TERM})(?:\s+(?:{_ANY_TERM}))*(?![A-Za-z])(['’]s)?")
+_DANGLING = re.compile(r"\s+(?i:under|in|of|by|for|from)\s*(?=[?.!,]|$)")
+
+
+def with_jurisdiction(question: str, jurisdiction: str) -> str:
+    """The question asked of another jurisdiction: its first mention of one is replaced, later ones dropped;
+    a question that names none gets the jurisdiction at its end.
+
+    >>> with_jurisdiction("How does the EU AI Act treat emotion recognition at work?", "us")
+    'How does US federal policy treat emotion recognition at work?'
+    >>> with_jurisdiction("Which practices are prohibited?", "japan")
+    'Which practices are prohibited in Japan?'
+    """
+    mentions = list(_MENTION.finditer(question))
+    if not mentions:
+        body = question.rstrip(" ?.")
+        return f"{body} in {_JURISDICTION_NAMES[jurisdiction]}?"
+    first = mentions[0]
+    phrase = JURISDICTION_PHRASES[jurisdiction]
+    if first.group(1):
+        phrase += "’" if phrase.endswith("s") else first.group(1)
+    if first.start() == 0:
+        phrase = phrase[0].upper() + phrase[1:]
+    pieces, last = [], 0
+    for index, match in enumerate(mentions):
+        pieces.append(question[last:match.start()])
+        pieces.append(phrase if index == 0 else "")
+        last = match.end()
+    pieces.append(question[last:])
+    rewritten = _DANGLING.sub("", re.sub(r"\s+", " ", "".join(pieces))).strip()
+    return re.sub(r"\s+([?.!,])", r"\1", rewritten)
 
 
 def is_follow_up(question: str) -> bool:
@@ -46,13 +86,14 @@ def is_follow_up(question: str) -> bool:
 
 
 def rewrite_follow_up(question: str, previous: str) -> str:
-    """A standalone query: the follow-up plus the previous question's subject. When the follow-up names
-    another jurisdiction, the previous question's jurisdictions are dropped.
+    """A standalone question: the previous question asked of the jurisdiction the follow-up names, or the
+    previous question with the follow-up's subject added.
 
-    >>> rewrite_follow_up("And what about the US?", "How does the EU AI Act treat emotion recognition at work?")
-    'US: How does treat emotion recognition at work?'
+    >>> rewrite_follow_up("And what about the US?", "What transparency obligations apply to providers of "
+    ...                   "generative AI systems under the EU AI Act?")
+    'What transparency obligations apply to providers of generative AI systems under US federal policy?'
     >>> rewrite_follow_up("What about penalties?", "What does the EU AI Act prohibit?")
-    'What does the EU AI Act prohibit? penalties'
+    'What does the EU AI Act prohibit, and what about penalties?'
     """
     if not previous or not is_follow_up(question):
         return question
@@ -61,10 +102,10 @@ def rewrite_follow_up(question: str, previous: str) -> str:
         rest = _FOLLOW_UP_OPENERS.sub("", rest, count=1)
     rest = rest.strip(" ?.")
     subject = previous.strip()
-    if mentioned_jurisdictions(rest):
-        subject = _strip_jurisdictions(subject)
-        return f"{rest.removeprefix('the ').removeprefix('The ')}: {subject}"
-    return f"{subject} {rest}".strip()
+    named = mentioned_jurisdictions(rest)
+    if named:
+        return with_jurisdiction(subject, named[0])
+    return f"{subject.rstrip(' ?.')}, and what about {rest}?" if rest else subject
 
 
 @dataclass

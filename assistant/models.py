@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.models import Passage
+from index.models import Passage, SearchFilters
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,15 @@ class Citation:
 class AnswerSentence:
     """One sentence of the answer, the citation numbers it carries and its support score in [0, 1]."""
 
-    text: str
+    text: str  # as shown to the reader (a list item's "(b)" label dropped; the citation keeps the quote)
     citations: tuple[int, ...]
     support: float
     supported: bool
+    bullet: bool = False  # an item of a list
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "citations": list(self.citations), "support": round(self.support, 4),
-                "supported": self.supported}
+                "supported": self.supported, "bullet": self.bullet}
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Answer:
     standalone_question: str = ""  # the question as retrieved, after a follow-up was rewritten
     timings_ms: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, float] = field(default_factory=dict)  # the signals the abstention decision used
+    kind: str = ""  # the kind of answer the question asks for (assistant.question.ANSWER_KINDS)
+    writer: str = ""  # who wrote the text shown: "extractive", "llm (<model>)", or a fallback note
+    removed_sentences: int = 0  # sentences the guards dropped from the writer's draft
+    notices: tuple[str, ...] = ()  # lines shown with the answer: a question not in English, a fact not found
+    filters: SearchFilters | None = None  # the filters the search used, the user's or carried by a follow-up
 
     @property
     def has_unsupported(self) -> bool:
@@ -63,4 +69,7 @@ class Answer:
             "passages": [p.to_dict() for p in self.passages],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "evidence": {k: round(v, 4) for k, v in self.evidence.items()},
+            "kind": self.kind, "writer": self.writer, "removed_sentences": self.removed_sentences,
+            "notices": list(self.notices),
+            "filters": self.filters.to_dict() if self.filters is not None else None,
         }

@@ -1,4 +1,4 @@
-"""The question-answering pipeline `ask` runs: retrieve, rerank, diversify, answer, check citations, abstain.
+"""The question-answering pipeline `ask` runs: analyse, retrieve, rerank, diversify, decide, write, guard.
 
 >>> assistant = Assistant.load(settings)  # doctest: +SKIP
 >>> answer = assistant.ask("May employers use AI to detect how their staff feel?")  # doctest: +SKIP
@@ -8,71 +8,40 @@
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.abstention import AbstentionPolicy, EvidenceSignals, decide
 from assistant.conversation import Conversation, mentioned_jurisdictions
-from assistant.diversity import diversify
-from assistant.extractive import draft_extractive
-from assistant.llm import DECLINE_TEXT as LLM_DECLINES
+from assistant.diversity import diversify, section_unit
+from assistant.evidence import evidence_signals, fact_found, stems_of, topic_stems
 from assistant.models import Answer
+from assistant.question import QuestionIntent, analyse
 from assistant.rerank import Reranker, create_reranker
-from assistant.support import check_citations
-from assistant.text import content_words
+from assistant.support import CheckedAnswer, check_citations
+from assistant.writers.base import Draft, TokenSink, Writer, WriteRequest
+from assistant.writers.extractive import list_items
+from assistant.writers.factory import WRITERS, create_writer
 from index.embed import Embedder
 from index.models import Passage, SearchFilters
 from index.search import Searcher
+from ingest.models import Chunk
 from ingest.settings import Settings
 
-GENERATORS = ("extractive", "llm")
+GENERATORS = WRITERS
 CANDIDATES = 30
 ABSTENTION_TEXT = "The indexed documents do not answer this question. The closest passages are listed below."
-# Calibrated on the unanswerable items of the shipped eval set (bench/calibrate_abstention.py).
-DEFAULT_ABSTAIN_THRESHOLD = 0.35
-NAME_PENALTY = 0.15
+NOT_ENGLISH = ("Only questions in English are read for now; this question seems to be in another language. "
+               "Please ask it in English.")
 DEFAULT_SUPPORT_THRESHOLD = 0.5
-# Words every document of this corpus uses: they say nothing about whether a passage answers the question.
-_GENERIC = frozenset(["ai", "artificial", "intelligence", "system", "systems", "model", "models", "use", "used", "act", "policy", "policies", "law", "rules", "rule", "say", "says", "does", "document", "documents", "regulation"])
-
-TokenSink = Callable[[str], None]
-
-
-def term_coverage(question: str, passages: list[Passage]) -> float:
-    """Share of the question's distinctive words found in the passages (1.0 when it has none)."""
-    words = {w for w in content_words(question) if w not in _GENERIC}
-    if not words:
-        return 1.0
-    text = " ".join(p.chunk.section + " " + p.chunk.text for p in passages).lower()
-    return sum(1 for w in words if w in text or (w.endswith("s") and w[:-1] in text)) / len(words)
-
-
-_NAME = re.compile(r"(?<![\w'’])([A-Z][A-Za-z0-9\-]*[A-Za-z0-9])")
-_NOT_NAMES = frozenset(["AI", "What", "How", "Which", "Who", "When", "Where", "Why", "Does", "Do", "Is", "Are", "Can", "May", "Under", "In", "For", "The", "A", "An", "If", "According", "Must", "Should", "Would", "Could", "Has", "Have"])
-RARE_IN_CORPUS = 5  # a name found in fewer chunks than this is specific enough to be looked for
-
-
-def missing_names(question: str, passages: list[Passage], chunk_frequency: Callable[[str], int]) -> list[str]:
-    """Names the question asks about (capitalised, rare in the corpus, not short acronyms) that none of the
-    passages mention: "Canada's AIDA", "the Bletchley Declaration" — a sign the documents do not cover it."""
-    text = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages).lower()
-    found = []
-    for match in _NAME.finditer(question):
-        name = match.group(1)
-        if match.start() == 0 or name in _NOT_NAMES or (name.isupper() and len(name) <= 4):
-            continue
-        if name.lower() not in text and chunk_frequency(name.lower()) < RARE_IN_CORPUS:
-            found.append(name)
-    return found
-
-
-def evidence_strength(best_sentence_similarity: float, unknown_names: int) -> float:
-    """How strongly the passages bear on the question; below the abstention threshold, we abstain."""
-    return best_sentence_similarity - NAME_PENALTY * unknown_names
+ENUMERATION_CHUNKS = 8  # the most chunks of one provision gathered for a list answer
+# The wording documents use to state each kind of fact, added to a second search when the first found none.
+FACT_WORDING = {"amount": "amount of up to EUR USD", "date": "shall apply from date deadline within days",
+                "count": "number of", "name": "designated body office responsible"}
+ENUMERATION_SOURCES = 5  # a list answer's enumeration is looked for in this many top passages
 
 
 @dataclass
@@ -80,14 +49,7 @@ class Assistant:
     settings: Settings
     searcher: Searcher
     reranker: Reranker
-    llm: Any = None  # an LLMGenerator, made on first use of the llm generator
-
-    def llm_generator(self) -> Any:
-        if self.llm is None:
-            from assistant.llm import LLMGenerator
-
-            self.llm = LLMGenerator(self.settings)
-        return self.llm
+    writers: dict[str, Writer] = field(default_factory=dict)  # made on first use
 
     @classmethod
     def load(cls, settings: Settings, searcher: Searcher | None = None,
@@ -96,15 +58,24 @@ class Assistant:
         return cls(settings, searcher, create_reranker(settings.reranker, searcher))
 
     @property
-    def abstain_threshold(self) -> float:
-        return self.settings.abstain_threshold or DEFAULT_ABSTAIN_THRESHOLD
+    def abstention(self) -> AbstentionPolicy:
+        policy = AbstentionPolicy()
+        return replace(policy, threshold=self.settings.abstain_threshold) if self.settings.abstain_threshold \
+            else policy
 
     @property
     def support_threshold(self) -> float:
         return self.settings.support_threshold or DEFAULT_SUPPORT_THRESHOLD
 
-    def retrieve(self, query: str, k: int, filters: SearchFilters | None) -> list[Passage]:
-        """First stage, reranking and diversity. A question naming several jurisdictions draws from each."""
+    def writer(self, name: str) -> Writer:
+        if name not in self.writers:
+            self.writers[name] = create_writer(name, self.settings, self.searcher.embedder)
+        return self.writers[name]
+
+    def retrieve(self, query: str, k: int, filters: SearchFilters | None,
+                 intent: QuestionIntent | None = None) -> list[Passage]:
+        """First stage, reranking and diversity. A question naming several jurisdictions draws from each; a list
+        question gets the whole provision that holds the enumeration."""
         named = mentioned_jurisdictions(query)
         if (filters is None or not filters.active) and len(named) >= 2:
             pools = [self.searcher.search(query, CANDIDATES // len(named), self.settings.search_mode,
@@ -114,10 +85,22 @@ class Assistant:
             merged += [p for group in reranked for p in group[len(merged) // len(named):]]
             return diversify(merged)[:k]
         query_vector = self.searcher.embedder.encode([query])[0]
+        filters = self.routed(query, filters)
         candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
                                           query_vector=query_vector)
-        return diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
-                                                        filters))[:k]
+        passages = diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
+                                                            filters))[:k]
+        if intent is not None and intent.kind == "list":
+            passages = self.with_enumeration(query, passages)
+        return [p.with_rank(rank) for rank, p in enumerate(passages, start=1)]
+
+    @staticmethod
+    def routed(query: str, filters: SearchFilters | None) -> SearchFilters | None:
+        """The user's filters, or, for a question about one jurisdiction, that jurisdiction's documents."""
+        named = mentioned_jurisdictions(query)
+        if (filters is None or not filters.active) and len(named) == 1:
+            return SearchFilters(jurisdictions=frozenset(named))
+        return filters
 
     def with_explained_provisions(self, query_vector: np.ndarray, passages: list[Passage],
                                   filters: SearchFilters | None) -> list[Passage]:
@@ -132,6 +115,34 @@ class Assistant:
                 present.add(provision.chunk_id)
                 expanded.append(Passage(provision, passage.score, passage.rank))
         return expanded
+
+    def with_enumeration(self, query: str, passages: list[Passage]) -> list[Passage]:
+        """Of the top passages that hold list items, the one whose heading and text share most words with the
+        question brings the other chunks of its provision after the ranked passages, so the list is answered
+        whole ("Article 5(1)(a)–(h)", not clause (b) alone) and the ranking is left as it was."""
+        listing = [i for i, p in enumerate(passages[:ENUMERATION_SOURCES]) if list_items(p.chunk.text)]
+        if not listing:
+            return passages
+        wanted = topic_stems(query)
+        index = max(listing, key=lambda i: (len(wanted & stems_of(passages[i].chunk.section, passages[i].chunk.text)),
+                                            -i))
+        passage = passages[index]
+        present = {p.chunk.chunk_id for p in passages}
+        return passages + [Passage(c, passage.score, passage.rank) for c in self._provision_chunks(passage.chunk)
+                           if c.chunk_id not in present]
+
+    def _provision_chunks(self, chunk: Chunk) -> list[Chunk]:
+        unit = section_unit(chunk.section)
+        gathered = [chunk]
+        for step in (0, 1):  # backwards, then forwards
+            current = chunk
+            while len(gathered) < ENUMERATION_CHUNKS:
+                neighbour = self.searcher.neighbours(current)[step]
+                if neighbour is None or section_unit(neighbour.section) != unit:
+                    break
+                gathered.insert(0, neighbour) if step == 0 else gathered.append(neighbour)
+                current = neighbour
+        return gathered
 
     def ask(self, question: str, *, k: int | None = None, generator: str | None = None,
             filters: SearchFilters | None = None, conversation: Conversation | None = None,
@@ -149,47 +160,106 @@ class Assistant:
             timings[stage] = (now - clock) * 1000
             clock = now
 
-        if conversation is not None and conversation.turns and generator == "llm":
-            standalone = self.llm_generator().rewrite(question, conversation.last_question)
-        else:
-            standalone = conversation.standalone(question) if conversation else question
+        standalone = conversation.standalone(question) if conversation else question
         named_in_follow_up = mentioned_jurisdictions(question) if standalone != question else ()
         if named_in_follow_up and (filters is None or not filters.active):
             # "And what about the US?": the follow-up asks about that jurisdiction only
             filters = SearchFilters(jurisdictions=frozenset(named_in_follow_up))
-        passages = self.retrieve(standalone, k, filters)
-        lap("retrieve_ms")
-        embedder = self.searcher.embedder
-        named = mentioned_jurisdictions(standalone)
-        drafted = draft_extractive(standalone, passages, embedder,
-                                   must_cover=named if len(named) >= 2 else ())
-        coverage = term_coverage(standalone, passages[:5])
-        unknown = missing_names(standalone, passages[:5], self.searcher.chunk_frequency)
-        strength = evidence_strength(drafted.best_score, len(unknown))
-        evidence = {"best_sentence_similarity": drafted.best_score, "term_coverage": coverage,
-                    "names_not_found": float(len(unknown)), "strength": strength}
-        lap("select_ms")
-        answer = Answer(question=question, text="", citations=(), passages=tuple(passages), abstained=True,
-                        standalone_question=standalone, timings_ms=timings, evidence=evidence)
-        if not passages or not drafted.sentences or strength < self.abstain_threshold:
-            answer = replace(answer, text=ABSTENTION_TEXT)
+        intent = analyse(standalone)
+        shown_filters = self.routed(standalone, filters)
+        answer = Answer(question=question, text=ABSTENTION_TEXT, citations=(), passages=(), abstained=True,
+                        standalone_question=standalone, timings_ms=timings, kind=intent.kind, writer=generator,
+                        filters=shown_filters if shown_filters is not None and shown_filters.active else None)
+        if not intent.english:
+            answer = replace(answer, notices=(NOT_ENGLISH,))
             _stream(answer.text, on_token)
+            return self._finish(answer, conversation)
+        passages = self.retrieve(standalone, k, filters, intent)
+        lap("retrieve_ms")
+        request = WriteRequest(standalone, intent, tuple(passages))
+        drafted = self.writer("extractive").write(request)
+        if fact_found(request, drafted) is False:
+            request, drafted = self.seek_fact(request, k, filters)
+            passages = list(request.passages)
+        signals = self.signals(request, drafted, filters)
+        policy = self.abstention
+        decision = decide(signals, intent.kind, policy)
+        answer = replace(answer, passages=tuple(passages),
+                         evidence={**signals.to_dict(), "strength": policy.strength(signals)})
+        lap("select_ms")
+        if not passages or not drafted.sentences or decision.abstain:
+            answer = replace(answer, notices=(decision.notice,) if decision.notice else ())
+            _stream(answer.text, on_token)
+            return self._finish(answer, conversation)
+        if generator == "extractive":
+            lap("generate_ms")  # the extractive draft was written with the evidence signals
+            answer = self._written(answer, drafted, self._check(drafted, passages), removed_note="")
+            _stream(answer.text, on_token)
+            lap("check_ms")
         else:
-            raw: str | list[tuple[str, tuple[int, ...]]]
-            if generator == "llm":
-                raw = self.llm_generator().answer(standalone, passages, on_token)
-            else:
-                raw = [(text, (n,)) for text, n in drafted.sentences]
-                _stream(" ".join(f"{text} [{n}]" for text, n in drafted.sentences), on_token)
+            answer = self._write_guarded(answer, generator, request, drafted, on_token)
             lap("generate_ms")
-            if isinstance(raw, str) and raw.startswith(LLM_DECLINES):
-                answer = replace(answer, text=ABSTENTION_TEXT)
-            else:
-                checked = check_citations(raw, passages, embedder, self.support_threshold)
-                lap("check_ms")
-                answer = replace(answer, text=checked.text or ABSTENTION_TEXT, citations=checked.citations,
-                                 abstained=not checked.text, sentences=checked.sentences, support=checked.support)
-        timings["total_ms"] = sum(v for key, v in timings.items() if key != "total_ms")
+        return self._finish(answer, conversation)
+
+    def seek_fact(self, request: WriteRequest, k: int,
+                  filters: SearchFilters | None) -> tuple[WriteRequest, Draft]:
+        """Search again with the wording that states the kind of fact asked ("shall apply from" for a date),
+        when the passages found are on topic but hold no such fact; the new passages join the first ones."""
+        hint = FACT_WORDING.get(request.intent.kind, "")
+        extra = self.retrieve(f"{request.question} {hint}", k, filters, request.intent)
+        present = {p.chunk.chunk_id for p in request.passages}
+        fresh = [p for p in extra if p.chunk.chunk_id not in present]
+        merged = [p for pair in zip(request.passages, fresh) for p in pair]
+        merged += list(request.passages[len(merged) // 2:]) + fresh[len(merged) // 2:]
+        widened = WriteRequest(request.question, request.intent, tuple(merged[:k]))
+        return widened, self.writer("extractive").write(widened)
+
+    def write_answer(self, answer: Answer, generator: str, on_token: TokenSink | None = None) -> Answer:
+        """The same question written again from the same passages by another writer, through the same guards
+        (the UI's "Write an answer"). An abstention stays an abstention."""
+        if answer.abstained or not answer.passages:
+            return answer
+        question = answer.standalone_question or answer.question
+        request = WriteRequest(question, analyse(question), answer.passages)
+        drafted = self.writer("extractive").write(request)
+        started = time.perf_counter()
+        written = self._write_guarded(answer, generator, request, drafted, on_token)
+        timings = {**answer.timings_ms, "generate_ms": (time.perf_counter() - started) * 1000}
+        return replace(written, timings_ms=timings)
+
+    def _write_guarded(self, answer: Answer, generator: str, request: WriteRequest, extractive: Draft,
+                       on_token: TokenSink | None) -> Answer:
+        """A writer's draft through the guards; the extractive answer instead when the writer declines although
+        the evidence is strong, or when nothing it wrote survives the guards."""
+        if generator == "extractive":
+            return self._written(answer, extractive, self._check(extractive, list(request.passages)), "")
+        draft = self.writer(generator).write(request, on_token)
+        if draft.declined:
+            return self._written(answer, extractive, self._check(extractive, list(request.passages)),
+                                 f"extractive (the {draft.writer} writer declined, but the passages answer)")
+        checked = self._check(draft, list(request.passages))
+        if not checked.sentences:
+            fallback = self._check(extractive, list(request.passages))
+            return replace(self._written(answer, extractive, fallback,
+                                         f"extractive (no sentence of the {draft.writer} writer passed the checks)"),
+                           removed_sentences=checked.removed)
+        return self._written(answer, draft, checked, "")
+
+    def _check(self, draft: Draft, passages: list[Passage]) -> CheckedAnswer:
+        return check_citations(list(draft.sentences), passages, self.searcher.embedder, self.support_threshold)
+
+    @staticmethod
+    def _written(answer: Answer, draft: Draft, checked: CheckedAnswer, removed_note: str) -> Answer:
+        return replace(answer, text=checked.text or ABSTENTION_TEXT, citations=checked.citations,
+                       abstained=not checked.text, sentences=checked.sentences, support=checked.support,
+                       writer=removed_note or draft.writer, removed_sentences=checked.removed)
+
+    def signals(self, request: WriteRequest, drafted: Draft, filters: SearchFilters | None) -> EvidenceSignals:
+        return evidence_signals(request, drafted, filters, self.searcher.chunk_frequency)
+
+    @staticmethod
+    def _finish(answer: Answer, conversation: Conversation | None) -> Answer:
+        answer.timings_ms["total_ms"] = sum(v for key, v in answer.timings_ms.items() if key != "total_ms")
         if conversation is not None:
             conversation.add(answer)
         return answer

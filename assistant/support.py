@@ -1,6 +1,10 @@
-"""The citation check every generator's output goes through: each sentence is scored against the passage it
-cites; citations to passages that were not given are removed; uncited sentences get the best passage or are
-marked unsupported.
+"""The guards every writer's output goes through: each sentence is scored against the passages it claims,
+attributed to the one that supports it when it claims none, and dropped when no passage supports it or when it
+states a number, date, id or name its passages do not.
+
+>>> checked = check_citations(draft.sentences, passages, embedder, threshold=0.5)  # doctest: +SKIP
+>>> checked.removed  # doctest: +SKIP
+1
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.facts import extract_facts, fact_in
 from assistant.models import AnswerSentence, Citation
 from assistant.text import lexical_overlap, sentences
+from assistant.writers.base import DraftSentence
 from index.embed import Embedder
 from index.models import Passage
 
@@ -24,6 +30,7 @@ class CheckedAnswer:
     sentences: tuple[AnswerSentence, ...]
     citations: tuple[Citation, ...]
     support: float
+    removed: int = 0  # sentences of the draft the guards dropped
 
 
 def split_cited(text: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -55,43 +62,71 @@ def best_quote(sentence: str, passage: Passage) -> str:
     return max(options, key=lambda option: lexical_overlap(sentence, option))
 
 
-def check_citations(text: str | list[tuple[str, tuple[int, ...]]], passages: list[Passage], embedder: Embedder,
+def unstated_facts(sentence: str, passages: list[Passage]) -> list[str]:
+    """The numbers, amounts, dates, ids and names of a sentence that none of these passages states."""
+    sources = " ".join(f"{p.chunk.title} {p.chunk.section} {p.chunk.text}" for p in passages)
+    return [fact.text for fact in extract_facts(sentence) if not fact_in(fact, sources)]
+
+
+def check_citations(draft: list[DraftSentence], passages: list[Passage], embedder: Embedder,
                     threshold: float) -> CheckedAnswer:
-    """Check a generator's answer: its text with `[n]` markers, or its sentences with their numbers."""
-    parts = split_cited(text) if isinstance(text, str) else [(s, tuple(n)) for s, n in text]
-    if not parts:
+    """The guards every writer's draft goes through. Each sentence keeps the sources it claims that exist and
+    support it; a sentence that claims none is attributed to the passage that supports it best; a sentence
+    that no passage supports, or with a number, date, id or name its sources do not state, is dropped.
+    Citation numbers are then given in the order the answer uses them."""
+    if not draft:
         return CheckedAnswer("", (), (), 0.0)
-    verbatim = all(any(1 <= n <= len(passages) and sentence in passages[n - 1].chunk.text for n in numbers)
-                   for sentence, numbers in parts)
-    cited = {n for _, numbers in parts for n in numbers if 1 <= n <= len(passages)}
-    uncited = any(not any(1 <= n <= len(passages) for n in numbers) for _, numbers in parts)
-    needed = [] if verbatim else (range(1, len(passages) + 1) if uncited else sorted(cited))
-    passage_sentences = {n: sentences(passages[n - 1].chunk.text) or [passages[n - 1].chunk.text] for n in needed}
-    flat = [s for n in passage_sentences for s in passage_sentences[n]]
-    vectors = embedder.encode([s for s, _ in parts] + flat) if not verbatim else np.zeros((len(parts), 1))
-    sentence_vectors, flat_vectors = vectors[:len(parts)], vectors[len(parts):]
-    by_passage: dict[int, np.ndarray] = {}
-    start = 0
-    for n, group in passage_sentences.items():
-        by_passage[n] = flat_vectors[start:start + len(group)]
-        start += len(group)
+    # Embedding is the slow part: a draft quoted verbatim from the passages it cites never needs it.
+    sentence_vectors: list[np.ndarray] = []
+    passage_vectors: dict[int, np.ndarray] = {}
 
     def score(i: int, number: int) -> float:
-        if parts[i][0] in passages[number - 1].chunk.text:
+        text = passages[number - 1].chunk.text
+        if draft[i].text in text:
             return 1.0  # quoted verbatim: the passage says exactly this
-        return support_score(parts[i][0], passages[number - 1].chunk.text, sentence_vectors[i], by_passage[number])
+        if not sentence_vectors:
+            sentence_vectors.extend(embedder.encode([s.text for s in draft]))
+        if number not in passage_vectors:
+            passage_vectors[number] = embedder.encode(sentences(text) or [text])
+        return support_score(draft[i].text, text, sentence_vectors[i], passage_vectors[number])
 
-    checked: list[AnswerSentence] = []
-    used: dict[int, Citation] = {}
-    for i, (sentence, numbers) in enumerate(parts):
-        valid = tuple(dict.fromkeys(n for n in numbers if 1 <= n <= len(passages)))
-        if not valid and passages:
+    kept: list[tuple[DraftSentence, tuple[int, ...], float]] = []
+    for i, sentence in enumerate(draft):
+        claimed = tuple(dict.fromkeys(n for n in sentence.sources if 1 <= n <= len(passages)))
+        supporting = tuple(n for n in claimed if score(i, n) >= threshold)
+        if not supporting and passages:
             best = max(range(1, len(passages) + 1), key=lambda n: score(i, n))
-            valid = (best,) if score(i, best) >= threshold else ()
-        support = max((score(i, n) for n in valid), default=0.0)
-        checked.append(AnswerSentence(sentence, valid, support, bool(valid) and support >= threshold))
-        for n in valid:
-            used.setdefault(n, Citation(n, passages[n - 1], best_quote(sentence, passages[n - 1])))
-    rendered = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in checked)
-    overall = min(s.support for s in checked)
-    return CheckedAnswer(rendered, tuple(checked), tuple(used[n] for n in sorted(used)), overall)
+            supporting = (best,) if score(i, best) >= threshold else ()
+        if not supporting:
+            continue
+        quoted = any(sentence.text in passages[n - 1].chunk.text for n in supporting)
+        if not quoted and unstated_facts(sentence.text, [passages[n - 1] for n in supporting]):
+            continue  # a quote states what its passage states; anything else must not add a fact
+        kept.append((sentence, supporting, max(score(i, n) for n in supporting)))
+    numbering: dict[int, int] = {}
+    for _, sources, _ in kept:
+        for n in sources:
+            numbering.setdefault(n, len(numbering) + 1)
+    checked = tuple(AnswerSentence(s.shown, tuple(numbering[n] for n in sources), support, True, s.bullet)
+                    for s, sources, support in kept)
+    used: dict[int, Citation] = {}
+    for sentence, sources, _ in kept:
+        for n in sources:
+            used.setdefault(n, Citation(numbering[n], passages[n - 1], best_quote(sentence.text, passages[n - 1])))
+    overall = min((s.support for s in checked), default=0.0)
+    return CheckedAnswer(render(checked), checked, tuple(sorted(used.values(), key=lambda c: c.n)), overall,
+                         removed=len(draft) - len(kept))
+
+
+def render(checked: tuple[AnswerSentence, ...]) -> str:
+    """The answer text: sentences run on with their markers; list items each on a line of their own."""
+    lines: list[str] = []
+    for sentence in checked:
+        marked = sentence.text + "".join(f" [{n}]" for n in sentence.citations)
+        if sentence.bullet:
+            lines.append(f"- {marked}")
+        elif lines and not lines[-1].startswith("- "):
+            lines[-1] += " " + marked
+        else:
+            lines.append(marked)
+    return "\n".join(lines)

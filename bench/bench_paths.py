@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_MANIFEST = REPO / "corpus" / "sources.toml"
 EVAL_SET = REPO / "corpus" / "eval" / "policyqa-eval.jsonl"
+NEAR_MISS_SET = REPO / "corpus" / "eval" / "near-miss.jsonl"
 
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))

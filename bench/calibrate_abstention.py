@@ -1,33 +1,68 @@
-"""Calibrate the abstention threshold on the shipped eval set: the evidence strength of every item, and the
-threshold that maximises abstention F1 (unanswerable items are the positive class).
+"""Calibrate the abstention policy on the shipped eval sets: every item's evidence signals once, then a sweep of
+the policy's weights, keeping those that maximise the lower of the sets' abstention F1 (ties: the higher mean
+F1, then fewer answerable items abstained) with answerable items wrongly abstained at most 5 % in each
+(unanswerable items are the positive class).
 
-Run: .venv/bin/python bench/calibrate_abstention.py [--data-dir .policyqa]
+Run: .venv/bin/python bench/calibrate_abstention.py [--data-dir .policyqa] [--dump signals.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from bench_paths import EVAL_SET
+from bench_paths import EVAL_SET, NEAR_MISS_SET
 
+from assistant.abstention import AbstentionPolicy, EvidenceSignals, decide
 from assistant.evaluation.dataset import load_eval_set
 from assistant.pipeline import Assistant
 from ingest.settings import load_settings
 
+MAX_WRONGLY_ABSTAINED = 0.05
+Row = tuple[bool, str, EvidenceSignals]  # unanswerable, answer kind, signals
 
-def best_threshold(strengths: list[tuple[float, bool]]) -> tuple[float, float]:
-    """(threshold, F1) maximising abstention F1; an item abstains when its strength is below the threshold."""
-    best = (0.0, 0.0)
-    for threshold in sorted({s for s, _ in strengths} | {1e9}):
-        tp = sum(1 for s, unanswerable in strengths if s < threshold and unanswerable)
-        fp = sum(1 for s, unanswerable in strengths if s < threshold and not unanswerable)
-        fn = sum(1 for s, unanswerable in strengths if s >= threshold and unanswerable)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best[1]:
-            best = (threshold, f1)
-    return best
+
+def signals_of(evidence: dict[str, float]) -> EvidenceSignals:
+    def flag(name: str) -> bool | None:
+        return None if evidence[name] < 0 else bool(evidence[name])
+
+    return EvidenceSignals(evidence["best_sentence_similarity"], int(evidence["names_not_found"]),
+                           int(evidence["terms_not_found"]), flag("fact_found"), flag("jurisdiction_found"),
+                           outside_corpus="elsewhere" if evidence.get("outside_corpus") else "",
+                           after_the_documents=bool(evidence.get("after_the_documents")))
+
+
+def scores(rows: list[Row], policy: AbstentionPolicy) -> tuple[float, float]:
+    """(abstention F1, share of answerable items abstained) of a policy over one set's rows."""
+    tp = fp = fn = 0
+    for unanswerable, kind, signals in rows:
+        abstained = decide(signals, kind, policy).abstain
+        tp += abstained and unanswerable
+        fp += abstained and not unanswerable
+        fn += (not abstained) and unanswerable
+    answerable = sum(1 for u, _, _ in rows if not u)
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), (fp / answerable if answerable else 0.0)
+
+
+def sweep(sets: dict[str, list[Row]]) -> tuple[AbstentionPolicy, dict[str, tuple[float, float]]]:
+    best: tuple[tuple[float, float, float], AbstentionPolicy, dict[str, tuple[float, float]]] | None = None
+    grid = itertools.product([t / 100 for t in range(15, 61)], (0.1, 0.15, 0.2, 0.3), (0.0, 0.05, 0.1, 0.15, 0.2),
+                             (True, False), (True, False), (True, False))
+    for threshold, names, terms, facts, jurisdiction, later in grid:
+        policy = AbstentionPolicy(threshold, names, terms, facts, jurisdiction, later)
+        figures = {name: scores(rows, policy) for name, rows in sets.items()}
+        if any(wrong > MAX_WRONGLY_ABSTAINED for _, wrong in figures.values()):
+            continue
+        f1s = [f1 for f1, _ in figures.values()]
+        rank = (min(f1s), sum(f1s) / len(f1s), -sum(wrong for _, wrong in figures.values()))
+        if best is None or rank > best[0]:
+            best = (rank, policy, figures)
+    if best is None:
+        raise SystemExit("no policy keeps answerable items wrongly abstained under 5 % in every set")
+    return best[1], best[2]
 
 
 def main() -> None:
@@ -35,25 +70,30 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--dump", default=None, help="write every item's evidence signals to this JSON file")
     args = parser.parse_args()
-    settings = load_settings(overrides={"data_dir": args.data_dir, "abstain_threshold": -10.0})
-    assistant = Assistant.load(settings)
-    items, _ = load_eval_set(EVAL_SET)
-    strengths = []
-    rows = []
-    for item in items:
-        answer = assistant.ask(item.question)
-        unanswerable = item.answer is None and not item.evidence
-        strengths.append((answer.evidence["strength"], unanswerable))
-        rows.append((item.id, unanswerable, answer.evidence))
-        if unanswerable:
-            print(f"unanswerable {item.id}: {answer.evidence}  {item.question}", flush=True)
-    answerable = sorted(s for s, u in strengths if not u)
-    print(f"answerable strengths: min {answerable[0]:.3f} p5 {answerable[len(answerable) // 20]:.3f} "
-          f"p10 {answerable[len(answerable) // 10]:.3f} median {answerable[len(answerable) // 2]:.3f}")
+    assistant = Assistant.load(load_settings(overrides={"data_dir": args.data_dir}))
+    sets: dict[str, list[Row]] = {}
+    dump: dict[str, list[dict[str, object]]] = {}
+    for path in (EVAL_SET, NEAR_MISS_SET):
+        items, _ = load_eval_set(path)
+        rows: list[Row] = []
+        for item in items:
+            answer = assistant.ask(item.question)
+            if not answer.evidence:
+                continue  # not read at all (a question in another language): no signals to weigh
+            rows.append((not item.answerable, answer.kind, signals_of(answer.evidence)))
+            dump.setdefault(path.name, []).append({"id": item.id, "unanswerable": not item.answerable,
+                                                   "kind": answer.kind, **answer.evidence})
+        sets[path.name] = rows
     if args.dump:
-        Path(args.dump).write_text(json.dumps(rows))
-    threshold, f1 = best_threshold(strengths)
-    print(f"best threshold {threshold:.3f}: abstention F1 {f1:.3f}")
+        Path(args.dump).write_text(json.dumps(dump, indent=1))
+    current = AbstentionPolicy()
+    for name, rows in sets.items():
+        f1, wrong = scores(rows, current)
+        print(f"current policy {asdict(current)} on {name}: abstention F1 {f1:.3f}, wrongly abstained {wrong:.3f}")
+    policy, figures = sweep(sets)
+    print(f"best policy {asdict(policy)}")
+    for name, (f1, wrong) in figures.items():
+        print(f"  {name}: abstention F1 {f1:.3f}, wrongly abstained {wrong:.3f}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ _STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=200_000)
-def _stem(token: str) -> str:
+def stem(token: str) -> str:
     """Snowball (Porter 2) stem of a plain word, so "prohibit" meets "prohibited"; identifiers stay as written."""
     return _STEMMER.stemWord(token) if token.isalpha() else token
 
@@ -38,9 +38,9 @@ def tokenize(text: str) -> list[str]:
     for token in _TOKEN.findall(lowered):
         if token in _STOPWORDS:
             continue
-        tokens.append(_stem(token))
+        tokens.append(stem(token))
         if not token.isalnum():
-            tokens.extend(_stem(part) for part in re.split(r"[-.^/]", token) if part and part not in _STOPWORDS)
+            tokens.extend(stem(part) for part in re.split(r"[-.^/]", token) if part and part not in _STOPWORDS)
     return tokens
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from index.sentence_encoder import BertSentenceEncoder
+
 
 class ModelNotFoundError(Exception):
     """The named model is neither a local folder, nor an installed model package, nor reachable on a hub."""
@@ -81,6 +83,38 @@ def _torch_threads(count: int | None) -> Iterator[None]:
             torch.set_num_threads(previous)
 
 
+# A load shorter than this shows no progress bar ("Loading weights" takes ~20 ms for the shipped model).
+PROGRESS_DELAY_S = 1.0
+
+
+@contextmanager
+def _progress_after(delay_s: float) -> Iterator[None]:
+    """Progress bars that transformers opens meanwhile show only once `delay_s` has passed (tqdm's delay)."""
+    from transformers.utils import logging as transformers_logging
+
+    def delayed(factory: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return factory(*args, **{"delay": delay_s, **kwargs})
+
+    previous = transformers_logging.set_tqdm_hook(delayed)
+    try:
+        yield
+    finally:
+        transformers_logging.set_tqdm_hook(previous)
+
+
+def _sentence_transformer(name: str, path: str, allow_download: bool) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        with _progress_after(PROGRESS_DELAY_S):
+            return SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
+    except Exception as exc:  # sentence-transformers raises OSError, ValueError or hub errors
+        where = "a local folder, an installed model package" + ("" if allow_download else
+                                                                 ", or (offline) the hub cache")
+        raise ModelNotFoundError(
+            f"embedding model '{name}' could not be loaded: not {where} ({exc})") from exc
+
+
 def model_fingerprint(name: str) -> str:
     """The fingerprint of a model without loading it (cheap: reads file sizes and configs)."""
     return _fingerprint(*resolve_model_path(name))
@@ -97,16 +131,14 @@ class Embedder:
 
     @classmethod
     def load(cls, name: str, batch_size: int = 8, allow_download: bool = False) -> Embedder:
-        from sentence_transformers import SentenceTransformer
-
         path, is_local = resolve_model_path(name)
-        try:
-            model = SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
-        except Exception as exc:  # sentence-transformers raises OSError, ValueError or hub errors
-            where = "a local folder, an installed model package" + ("" if allow_download else
-                                                                     ", or (offline) the hub cache")
-            raise ModelNotFoundError(f"embedding model '{name}' could not be loaded: not {where} ({exc})") from exc
-        return cls(model_id=name, fingerprint=_fingerprint(path, is_local), model=model, batch_size=batch_size)
+        # A model of the plain shape (the shipped one) runs on torch alone: importing sentence-transformers
+        # and transformers would cost a cold `policyqa ask` seconds, for the same vectors.
+        model = BertSentenceEncoder.load(Path(path)) if is_local else None
+        if model is None:
+            model = _sentence_transformer(name, path, allow_download)
+        return cls(model_id=name, fingerprint=_fingerprint(path, is_local), model=model,
+                   batch_size=batch_size)
 
     @property
     def dimension(self) -> int:

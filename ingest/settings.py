@@ -47,6 +47,14 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_gguf_path: str = ""
+    llm_local_model: str = "qwen2.5-coder-1.5b"  # an installed local model (`policyqa model list`)
+    model_dir: Path | None = None  # where `policyqa model install` stores models; None: ~/.cache/policyqa/models
+    # The prompt is capped near 700 tokens and the answer at llm_max_tokens: 2048 holds both, and its KV cache is
+    # a small part of what the models' trained windows (8K, 32K tokens) would allocate.
+    llm_n_ctx: int = 2048
+    llm_max_tokens: int = 256  # a 4-sentence answer needs ~120 tokens; the cap bounds a looping model (~11 s)
+    llm_n_threads: int = 0  # 0: one per CPU core (llama.cpp's own default takes half of them)
+    llm_timeout_s: float = 120.0  # an OpenAI-compatible endpoint's time-out per request
     abstain_threshold: float = 0.0
     support_threshold: float = 0.0
     max_upload_mb: int = 50

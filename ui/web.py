@@ -12,19 +12,22 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.settings import Settings
-from ui.web_handlers import Handlers
+from ui.web_ask import ChatHandlers
+from ui.web_handlers import DocumentHandlers
 from ui.web_layout import ask_tab, documents_tab
 from ui.web_render import chat_text
+from ui.web_session import ChatSession
 from ui.web_state import AppState
+from ui.web_write import WriteHandler
 
 TITLE = "policyqa"
 # Answering is CPU-bound: more questions at once than cores only adds memory (measured: bench/load_bench.py).
 ASK_CONCURRENCY = max(2, min(8, os.cpu_count() or 2))
 BUILD_FOLLOWERS = 8  # sessions that can follow an upload or rebuild at once
+WRITE_WAITERS = 16  # requests for a written answer held at once (the model itself writes one at a time)
 SESSION_TTL_S = 6 * 3600  # a conversation left idle this long is forgotten
 
 
@@ -76,35 +79,49 @@ def _index_missing_app(exc: Exception) -> gr.Blocks:
 
 
 def _chat_app(state: AppState) -> gr.Blocks:
-    handlers = Handlers(state)
+    chat, writing, documents_handlers = ChatHandlers(state), WriteHandler(state), DocumentHandlers(state)
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 24 * 3600)) as demo:
         gr.Markdown("# policyqa\nAnswers about AI-policy documents; every sentence cites the passage it "
                     "comes from.")
-        conversation = gr.State(Conversation(), time_to_live=SESSION_TTL_S)
+        session = gr.State(ChatSession(), time_to_live=SESSION_TTL_S)
         with gr.Tabs():
             ask = ask_tab(state)
             documents = documents_tab(state)
 
         answer_outputs = [ask.question, ask.chat, ask.sources, ask.citation, ask.detail, ask.page,
-                          ask.markdown, conversation]
-        gr.on([ask.question.submit, ask.ask_button.click], handlers.ask,
-              inputs=[ask.question, ask.chat, conversation, ask.k, ask.jurisdictions, ask.docs,
-                      ask.generator],
-              outputs=answer_outputs, api_name="ask", concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
-        ask.citation.input(handlers.open_citation, inputs=[ask.citation, conversation],
-                           outputs=[ask.detail, ask.page], api_visibility="private",
-                           concurrency_limit=ASK_CONCURRENCY)
-        gr.on([ask.new_button.click, ask.chat.clear], handlers.new_conversation, outputs=answer_outputs[1:],
-              api_visibility="private")
+                          ask.markdown, session]
+        write_outputs = [ask.write_status, ask.chat, ask.sources, ask.citation, ask.markdown, session]
+        ask_inputs = [ask.question, ask.chat, session, ask.k, ask.jurisdictions, ask.docs, ask.generator]
+        asked = gr.on([ask.question.submit, ask.ask_button.click], chat.ask, inputs=ask_inputs,
+                      outputs=answer_outputs, api_name="ask", concurrency_limit=ASK_CONCURRENCY,
+                      concurrency_id="ask")
+        # the written answer follows the quoted one, in its own pool: questions never wait for the model
+        # its own status line says where the request is, so gradio's progress overlay is kept small
+        asked.then(writing.write_if_chosen, inputs=[session, ask.generator], outputs=write_outputs,
+                   api_visibility="private", concurrency_limit=WRITE_WAITERS, concurrency_id="write",
+                   show_progress="minimal")
+        ask.write_button.click(writing.write, inputs=[session], outputs=write_outputs,
+                               api_visibility="private", concurrency_limit=WRITE_WAITERS,
+                               concurrency_id="write", show_progress="minimal")
+        citation_outputs = [ask.sources, ask.citation, ask.detail, ask.page, ask.markdown, session]
+        ask.sources.click(chat.open_cited, inputs=[session], outputs=citation_outputs,
+                          api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
+        ask.citation.input(chat.choose_citation, inputs=[ask.citation, session], outputs=citation_outputs,
+                           api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
+        ask.copy_scope.input(chat.choose_copy, inputs=[ask.copy_scope, session],
+                             outputs=[ask.markdown, session], api_visibility="private")
+        gr.on([ask.new_button.click, ask.chat.clear], chat.new_conversation, inputs=[session],
+              outputs=answer_outputs[1:], api_visibility="private")
 
         build_outputs = [documents.upload, documents.table, documents.status, ask.docs]
         # a handler follows its build to the end, so these wait in their own, larger pool
-        documents.upload.upload(handlers.upload, inputs=[documents.upload], outputs=build_outputs,
+        documents.upload.upload(documents_handlers.upload, inputs=[documents.upload], outputs=build_outputs,
                                 api_visibility="private", concurrency_limit=BUILD_FOLLOWERS,
                                 concurrency_id="build")
-        documents.rebuild_button.click(handlers.rebuild, outputs=build_outputs, api_visibility="private",
-                                       concurrency_limit=BUILD_FOLLOWERS, concurrency_id="build")
-        gr.on([documents.refresh_button.click, documents.tab.select], handlers.documents,
+        documents.rebuild_button.click(documents_handlers.rebuild, outputs=build_outputs,
+                                       api_visibility="private", concurrency_limit=BUILD_FOLLOWERS,
+                                       concurrency_id="build")
+        gr.on([documents.refresh_button.click, documents.tab.select], documents_handlers.documents,
               outputs=[documents.table, documents.status, ask.docs], api_visibility="private")
-        demo.load(handlers.document_choices, outputs=[ask.docs], api_visibility="private")
+        demo.load(documents_handlers.document_choices, outputs=[ask.docs], api_visibility="private")
     return demo

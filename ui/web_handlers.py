@@ -1,98 +1,29 @@
-"""The web UI's event handlers: ask (streamed), open a citation, start a new conversation, add a document,
-rebuild the index. Each returns or yields the new values of the components `ui.web` wires it to."""
+"""The Documents tab's event handlers: list the corpus, add a document, rebuild the index. Each returns or
+yields the new values of the components `ui.web` wires it to (the chat's are in `ui.web_ask`)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.conversation import Conversation
-from assistant.models import Answer
-from index.models import SearchFilters
 from ingest.corpus_status import corpus_status
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
-from ui.web_chat import AskOptions, stream_answer
 from ui.web_documents import corpus_rows
-from ui.web_render import (
-    answer_markdown,
-    chat_text,
-    citation_choices,
-    citation_html,
-    copyable_markdown,
-    sources_html,
-)
 from ui.web_state import AppState
 from ui.web_upload import UploadError, store_upload
 
-LOG = logging.getLogger("policyqa.ui")
 STATUS_POLL_S = 0.5
-CURSOR = " ▍"
 
 
-class Handlers:
-    """Event handlers bound to one app's state."""
+class DocumentHandlers:
+    """The Documents tab's handlers, bound to one app's state."""
 
     def __init__(self, state: AppState) -> None:
         self.state = state
-
-    # --- chat -------------------------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict[str, Any]] | None, conversation: Conversation | None,
-            k: float, jurisdictions: list[str] | None, docs: list[str] | None,
-            generator: str) -> Iterator[tuple[Any, ...]]:
-        """Outputs: question box, chat, sources, citation choice, citation view, page image, Markdown,
-        conversation."""
-        question = (question or "").strip()
-        conversation = conversation if conversation is not None else Conversation()
-        if not question:
-            yield (gr.skip(),) * 7 + (conversation,)
-            return
-        history = list(history or []) + [{"role": "user", "content": chat_text(question)},
-                                         {"role": "assistant", "content": "Searching the documents…"}]
-        yield ("", history, sources_html(None), gr.update(choices=[], value=None, visible=False), "",
-               gr.update(value=None, visible=False), "", conversation)
-        options = AskOptions(k=int(k) if k else None, generator=generator or None,
-                             filters=SearchFilters(jurisdictions=frozenset(jurisdictions or ()),
-                                                   doc_ids=frozenset(docs or ())))
-        guard = self.state.llm_lock if generator == "llm" else None
-        skip = gr.skip()
-        try:
-            for text, answer in stream_answer(self.state.assistant, question, conversation, options, guard):
-                if answer is None:
-                    history[-1] = {"role": "assistant", "content": chat_text(text) + CURSOR}
-                    yield skip, history, skip, skip, skip, skip, skip, skip
-                    continue
-                history[-1] = {"role": "assistant", "content": answer_markdown(answer)}
-                yield (skip, history, sources_html(answer), _citation_update(answer),
-                       skip, skip, copyable_markdown(answer), conversation)
-        except Exception as exc:
-            LOG.exception("answering %r failed", question)
-            history[-1] = {"role": "assistant", "content": chat_text(f"Sorry, answering failed: {exc}")}
-            yield skip, history, skip, skip, skip, skip, skip, conversation
-
-    def open_citation(self, choice: str | None, conversation: Conversation | None) -> tuple[Any, Any]:
-        """Outputs: citation view, page image."""
-        answer = _last_answer(conversation)
-        citation = next((c for c in answer.citations if str(c.n) == str(choice)), None) if answer else None
-        if citation is None:
-            return "", gr.update(value=None, visible=False)
-        chunk = citation.passage.chunk
-        file_name = self.state.file_of(chunk.doc_id)
-        image = self.state.renderer.render(file_name, chunk.page_start) if file_name else None
-        if image is None:
-            return citation_html(citation), gr.update(value=None, visible=False)
-        return citation_html(citation), gr.update(value=image, visible=True,
-                                                  label=f"Page {chunk.page_start} of {file_name}")
-
-    @staticmethod
-    def new_conversation() -> tuple[Any, ...]:
-        """Outputs: chat, sources, citation choice, citation view, page image, Markdown, conversation."""
-        return ([], sources_html(None), gr.update(choices=[], value=None, visible=False), "",
-                gr.update(value=None, visible=False), "", Conversation())
 
     # --- documents ----------------------------------------------------------------------------------------
     def documents(self) -> tuple[Any, str, Any]:
@@ -141,11 +72,3 @@ class Handlers:
             entries = []
         return taken | {s.entry.id for s in corpus_status(entries, Path(settings.corpus_dir))}
 
-
-def _last_answer(conversation: Conversation | None) -> Answer | None:
-    return conversation.turns[-1] if conversation is not None and conversation.turns else None
-
-
-def _citation_update(answer: Answer) -> Any:
-    choices = citation_choices(answer)
-    return gr.update(choices=choices, value=None, visible=bool(choices))

@@ -1,4 +1,5 @@
-"""The components of the web UI's two tabs, laid out; `ui.web` wires their events to the handlers."""
+"""The components of the web UI's two tabs, laid out; `ui.web` wires their events to the handlers. The sources
+panel also carries the page script that turns a click on a `[n]` marker of the chat into its `click` event."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from assistant.pipeline import GENERATORS
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import JURISDICTIONS
 from ui.web_documents import COLUMN_TYPES, COLUMN_WIDTHS, COLUMNS, corpus_rows
+from ui.web_export import SCOPES
+from ui.web_message import CITE_PREFIX
 from ui.web_render import sources_html
 from ui.web_state import AppState
 
@@ -32,7 +34,32 @@ PANEL_CSS = """
 .pq-passage mark { background: #ffe066; color: #1a1a1a; padding: 0 2px; border-radius: 2px; }
 .pq-link { display: block; margin-top: 8px; font-size: 0.85em; word-break: break-all; }
 .pq-empty, .pq-note { color: var(--body-text-color-subdued); font-style: italic; padding: 6px 0; }
+.pq-selected { border-color: var(--color-accent); }
 """
+# A click on a marker `[n]` of the chat (a link to #pq-cite-<answer>-<n>) becomes the sources panel's click
+# event with the reference; the panel then keeps the opened card in view. Registered once per page.
+CITATION_JS = f"""
+window.pqOpenCitation = (ref) => trigger('click', {{ref: ref}});
+if (!window.pqCitationClicks) {{
+  window.pqCitationClicks = true;
+  document.addEventListener('click', (event) => {{
+    const link = event.target instanceof Element ? event.target.closest('a[href^="{CITE_PREFIX}"]') : null;
+    if (!link || !link.closest('#pq-chat')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    window.pqOpenCitation(link.getAttribute('href').slice({len(CITE_PREFIX)}));
+  }}, true);
+}}
+watch('value', () => {{
+  const opened = element.querySelector('.pq-selected');
+  if (opened) opened.scrollIntoView({{block: 'nearest'}});
+}});
+"""
+SHOW_JS = "watch('value', () => { if (props.value) element.scrollIntoView({block: 'nearest'}); });"
+WRITE_HINT = ("A local model writes the last question's answer from the same passages, checked like the "
+              "quoted one.")
+WRITERS = [("Quote the documents (extractive)", "extractive"),
+           ("Quote, then also write an answer with the local model (llm)", "llm")]
 
 
 @dataclass
@@ -45,6 +72,9 @@ class AskTab:
     docs: gr.Dropdown
     k: gr.Slider
     generator: gr.Radio
+    write_button: gr.Button
+    write_status: gr.Markdown
+    copy_scope: gr.Radio
     markdown: gr.Textbox
     sources: gr.HTML
     citation: gr.Radio
@@ -65,7 +95,6 @@ class DocumentsTab:
 def ask_tab(state: AppState) -> AskTab:
     """Chat, question box and options on the left; sources and the opened citation on the right."""
     settings = state.settings
-    generators = [g for g in GENERATORS if g != "llm" or settings.llm_base_url or settings.llm_gguf_path]
     with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):
             chat = gr.Chatbot(label="Conversation", height=520, elem_id="pq-chat", render_markdown=True,
@@ -79,6 +108,9 @@ def ask_tab(state: AppState) -> AskTab:
                                       placeholder="e.g. May employers use AI to detect how their staff feel?")
                 ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="pq-ask")
                 new_button = gr.Button("New conversation", scale=1, min_width=120, elem_id="pq-new")
+            with gr.Row(equal_height=False):
+                write_button = gr.Button("Write an answer", scale=1, min_width=140, elem_id="pq-write")
+                write_status = gr.Markdown(WRITE_HINT, elem_id="pq-write-status")
             gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
             with gr.Accordion("Filters and options", open=False):
                 with gr.Row():
@@ -89,21 +121,24 @@ def ask_tab(state: AppState) -> AskTab:
                                        info="None chosen: all.", elem_id="pq-docs")
                 with gr.Row():
                     k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages", elem_id="pq-k")
-                    generator = gr.Radio(generators, label="Answer writer", elem_id="pq-generator",
-                                         value=settings.generator if settings.generator in generators
-                                         else generators[0])
-            markdown = gr.Textbox(label="Answer as Markdown (with references)", lines=5, max_lines=14,
-                                  interactive=False, buttons=["copy"], elem_id="pq-markdown")
+                    generator = gr.Radio(WRITERS, label="Answer writer", elem_id="pq-generator",
+                                         value="llm" if settings.generator == "llm" else "extractive")
+            copy_scope = gr.Radio(list(SCOPES), value=SCOPES[0], label="Copy as Markdown",
+                                  elem_id="pq-copy-scope")
+            # the copy button shows only with the label
+            markdown = gr.Textbox(label="Markdown", lines=5, max_lines=14, interactive=False,
+                                  buttons=["copy"], elem_id="pq-markdown")
         with gr.Column(scale=2, min_width=320):
             sources = gr.HTML(sources_html(None), label="Sources", show_label=True, container=True,
-                              css_template=PANEL_CSS, js_on_load=None, max_height=560, elem_id="pq-sources")
+                              css_template=PANEL_CSS, js_on_load=CITATION_JS, max_height=560,
+                              elem_id="pq-sources")
             citation = gr.Radio([], label="Open a citation", visible=False, elem_id="pq-citation")
-            detail = gr.HTML("", label="Citation", css_template=PANEL_CSS, js_on_load=None,
+            detail = gr.HTML("", label="Citation", css_template=PANEL_CSS, js_on_load=SHOW_JS,
                              elem_id="pq-detail")
             page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
                             buttons=["fullscreen", "download"], elem_id="pq-page")
-    return AskTab(chat, question, ask_button, new_button, jurisdictions, docs, k, generator, markdown,
-                  sources, citation, detail, page)
+    return AskTab(chat, question, ask_button, new_button, jurisdictions, docs, k, generator, write_button,
+                  write_status, copy_scope, markdown, sources, citation, detail, page)
 
 
 def documents_tab(state: AppState) -> DocumentsTab:

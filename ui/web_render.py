@@ -1,5 +1,5 @@
 r"""Turn answers and passages into what the web UI shows: chat text that no document can inject Markdown or
-HTML into, the sources panel, one passage with its quote highlighted, and the answer as copyable Markdown.
+HTML into, the sources panel, one passage with its quote highlighted and the official link at its page.
 
 Every piece of document text goes through `html.escape` (HTML components) or `chat_text` (the Chatbot).
 
@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from assistant.models import Answer, Citation
 from index.models import Passage
 from ingest.models import Chunk
+from ui.commands.ask import page_link
 
 CLOSEST_SHOWN = 3
 _HTML_SPECIAL = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
@@ -49,34 +50,31 @@ def safe_url(url: str) -> str:
     return url if parsed.scheme in ("http", "https") and parsed.netloc else ""
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The final chat message: the answer's sentences with their [n] markers, unsupported ones flagged;
-    for an abstention, the abstention text and the closest passages."""
-    if answer.abstained:
-        lines = [chat_text(answer.text or "The indexed documents do not answer this question."), "",
-                 "**Closest passages:**", ""]
-        for passage in answer.passages[:CLOSEST_SHOWN]:
-            lines.append(f"- {chat_text(source_line(passage.chunk))}")
-        return "\n".join(lines)
-    if not answer.sentences:
-        return chat_text(answer.text)
-    parts = []
-    for sentence in answer.sentences:
-        text = chat_text(sentence.text + "".join(f" [{n}]" for n in sentence.citations))
-        parts.append(text if sentence.supported else f"{text} *(unsupported by the cited passage)*")
-    return " ".join(parts)
-
-
 def source_line(chunk: Chunk) -> str:
     """Title, issuer, jurisdiction, page and section of a passage, as one line of plain text."""
     facts = [chunk.title or chunk.doc_id]
     if chunk.issuer:
         facts.append(chunk.issuer)
-    facts.append(chunk.jurisdiction.upper() if len(chunk.jurisdiction) <= 4 else chunk.jurisdiction.title())
+    facts.append(jurisdiction_label(chunk.jurisdiction))
     facts.append(f"p. {pages(chunk)}")
     if chunk.section:
         facts.append(chunk.section)
     return " · ".join(facts)
+
+
+def jurisdiction_label(jurisdiction: str) -> str:
+    """'EU', 'OECD', 'Japan': short codes in capitals, names capitalised."""
+    return jurisdiction.upper() if len(jurisdiction) <= 4 else jurisdiction.title()
+
+
+def official_url(chunk: Chunk) -> str:
+    """The chunk's official source as a safe web link, opening a PDF at the chunk's first page; or "".
+
+    >>> official_url(Chunk("c", "d", "t", "eu", 51, 52, "", 0, 1, "x", url="https://ex.org/act.pdf"))
+    'https://ex.org/act.pdf#page=51'
+    """
+    url = safe_url(chunk.url)
+    return page_link(url, chunk.page_start) if url else ""
 
 
 def highlighted(text: str, quote: str) -> str:
@@ -106,39 +104,40 @@ def _facts_html(chunk: Chunk) -> str:
                    for label, value in rows if value)
 
 
-def sources_html(answer: Answer | None) -> str:
-    """The sources panel: every cited passage with its quote highlighted, or the closest passages."""
+def sources_html(answer: Answer | None, selected: int | None = None, heading: str = "") -> str:
+    """The sources panel: every cited passage with its quote highlighted (citation `selected` marked and
+    shown whole), or the closest passages of an abstention. `heading` says which answer they belong to."""
     if answer is None:
         return "<div class='pq-empty'>Ask a question: the passages its answer cites appear here.</div>"
+    head = f"<div class='pq-note'>{escape(heading)}</div>" if heading else ""
     if answer.abstained or not answer.citations:
         cards = [_card(f"{i}", p, "") for i, p in enumerate(answer.passages[:CLOSEST_SHOWN], start=1)]
-        head = "<div class='pq-note'>No answer: the closest passages.</div>"
-        return head + "".join(cards) if cards else head
-    return "".join(_card(f"[{c.n}]", c.passage, c.quote) for c in answer.citations)
+        return head + "<div class='pq-note'>No answer: the closest passages.</div>" + "".join(cards)
+    return head + "".join(_card(f"[{c.n}]", c.passage, c.quote, selected=c.n == selected)
+                          for c in answer.citations)
 
 
-def _card(label: str, passage: Passage, quote: str) -> str:
+def _card(label: str, passage: Passage, quote: str, selected: bool = False, link: bool = False) -> str:
     chunk = passage.chunk
-    return (f"<div class='pq-source'><div class='pq-head'><span class='pq-n'>{escape(label)}</span> "
+    classes = "pq-source pq-selected" if selected else "pq-source"
+    tail = _link_html(official_url(chunk)) if link else ""
+    return (f"<div class='{classes}'><div class='pq-head'><span class='pq-n'>{escape(label)}</span> "
             f"<span class='pq-title'>{escape(chunk.title or chunk.doc_id)}</span></div>"
             f"<div class='pq-facts'>{_facts_html(chunk)}</div>"
-            f"<div class='pq-passage'>{highlighted(chunk.text, quote)}</div></div>")
+            f"<div class='pq-passage'>{highlighted(chunk.text, quote)}</div>{tail}</div>")
+
+
+def _link_html(url: str) -> str:
+    if not url:
+        return "<span class='pq-link'>No official URL recorded.</span>"
+    return (f"<a class='pq-link' href='{escape(url)}' target='_blank' rel='noopener noreferrer'>"
+            f"Official source: {escape(url)}</a>")
 
 
 def citation_html(citation: Citation) -> str:
-    """One selected citation: its facts, the whole passage with the quote marked, the official link."""
-    chunk = citation.passage.chunk
-    url = safe_url(chunk.url)
-    if url:
-        link = (f"<a class='pq-link' href='{escape(url)}' target='_blank' rel='noopener noreferrer'>"
-                f"Official source: {escape(url)}</a>")
-    else:
-        link = "<span class='pq-link'>No official URL recorded.</span>"
-    title = escape(chunk.title or chunk.doc_id)
-    return (f"<div class='pq-source pq-selected'><div class='pq-head'>"
-            f"<span class='pq-n'>[{citation.n}]</span> <span class='pq-title'>{title}</span></div>"
-            f"<div class='pq-facts'>{_facts_html(chunk)}</div>"
-            f"<div class='pq-passage'>{highlighted(chunk.text, citation.quote)}</div>{link}</div>")
+    """One opened citation: its facts, the whole passage with the quote marked, the official link (at the
+    passage's page for a PDF)."""
+    return _card(f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True)
 
 
 def citation_choices(answer: Answer | None) -> list[tuple[str, str]]:
@@ -155,24 +154,3 @@ def _choice_label(citation: Citation) -> str:
 
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def copyable_markdown(answer: Answer | None) -> str:
-    """The answer with numbered references, for pasting elsewhere as Markdown."""
-    if answer is None:
-        return ""
-    lines = [answer.text, ""]
-    unsupported = [s.text for s in answer.sentences if not s.supported]
-    if unsupported:
-        lines += ["Unsupported by the cited passages:", *[f"- {s}" for s in unsupported], ""]
-    if answer.abstained:
-        lines.append("Closest passages:")
-        lines += [f"- {source_line(p.chunk)}" for p in answer.passages[:CLOSEST_SHOWN]]
-    if answer.citations:
-        lines += ["References:", ""]
-    for citation in answer.citations:
-        chunk = citation.passage.chunk
-        url = safe_url(chunk.url)
-        lines.append(f"[{citation.n}] {source_line(chunk)}" + (f" <{url}>" if url else ""))
-        lines.append(f"  “{citation.quote}”")
-    return "\n".join(lines).strip() + "\n"

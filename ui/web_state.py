@@ -1,4 +1,5 @@
-"""The web app's shared state: the assistant that answers, and the index builds that replace it.
+"""The web app's shared state: the assistant that answers, the queue in front of the answer-writing model,
+and the index builds that replace the assistant.
 
 A build runs in a background thread while chat keeps answering from the current assistant; when the build
 completes, a new assistant is loaded with the same embedder and swapped in under a lock. Requests that
@@ -17,6 +18,7 @@ from index.build import BuildLockedError, BuildReport, build_index
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from ui.web_pages import PageRenderer
+from ui.web_queue import WriterQueue
 
 STAGES = {
     "scan": "listing the corpus",
@@ -55,7 +57,7 @@ class AppState:
                  build: Callable[..., BuildReport] = build_index) -> None:
         self.settings = settings
         self.renderer = PageRenderer(settings.corpus_dir)
-        self.llm_lock = threading.Lock()  # a local LLM answers one question at a time
+        self.writer_queue = WriterQueue()  # a local model writes one answer at a time
         self._assistant = assistant
         self._build = build
         self._lock = threading.Lock()
@@ -132,7 +134,7 @@ class AppState:
                                  on_stage=self._set_stage)
             self._set_stage("load")
             new = Assistant.load(self.settings, embedder=old.searcher.embedder)
-            new.llm = old.llm  # a loaded local model is kept
+            new.writers = old.writers  # the writers made so far, a loaded local model with them
         except BuildLockedError as exc:
             self._finish(error=str(exc))
             return

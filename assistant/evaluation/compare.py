@@ -14,15 +14,15 @@ from typing import Any
 from assistant.evaluation.report import format_value
 from assistant.evaluation.runner import LOWER_IS_BETTER, SUMMARY_METRICS
 
-GROUP_KEYS = ("by_jurisdiction", "by_tag")
+GROUP_KEYS = ("by_jurisdiction", "by_kind", "by_tag", "by_writer")
 # Groups are compared on these only, to keep the comparison readable; `overall` on every summary metric.
 GROUP_METRICS = ("n_items", "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1",
-                 "citation_precision", "abstention_f1")
+                 "citation_precision", "key_fact_recall", "abstention_f1", "wrongly_abstained_rate")
 
 
 @dataclass(frozen=True)
 class MetricDelta:
-    group: str  # "overall", or "by_jurisdiction/eu", "by_tag/paraphrase"
+    group: str  # "overall", or "by_jurisdiction/eu", "by_tag/paraphrase", "by_kind/amount", "by_writer/…"
     metric: str
     old: float | None
     new: float | None
@@ -54,7 +54,8 @@ def compare_summaries(old: dict[str, Any], new: dict[str, Any], groups: bool = T
                          for name in new_groups if name in old_groups]
     rows: list[MetricDelta] = []
     for group, old_values, new_values in sections:
-        for metric in ("n_items",) + SUMMARY_METRICS if group == "overall" else GROUP_METRICS:
+        overall = ("n_items", "n_removed_sentences") + SUMMARY_METRICS
+        for metric in overall if group == "overall" else GROUP_METRICS:
             row = MetricDelta(group, metric, _number(old_values.get(metric)), _number(new_values.get(metric)))
             if row.old is not None or row.new is not None:
                 rows.append(row)

@@ -5,8 +5,11 @@
 ['line 12: evidence must be a list, got dict']
 
 One JSONL line: `{"id": "eu-017", "question": "...", "answer": "reference answer or null",
-"evidence": [{"doc": "<doc id>", "page": 51, "quote": "<verbatim span>"}], "tags": ["paraphrase", "eu"]}`.
-`"answer": null` with no evidence marks a question the corpus does not answer: the assistant should abstain.
+"evidence": [{"doc": "<doc id>", "page": 51, "quote": "<verbatim span>"}], "tags": ["paraphrase", "eu"],
+"key_facts": ["EUR 35 000 000", "7 %"]}`. `key_facts` (optional) are short strings a correct answer must
+state, matched by `assistant.facts.fact_in`; a CSV set without a `key_facts` column gets the facts of its
+reference answer. `"answer": null` with no evidence marks a question the corpus does not answer: the assistant
+should abstain; such an item may say how the documents were searched for the answer (`"absence": "..."`).
 A malformed line is reported as `line N: problem` and the other lines still load.
 """
 
@@ -19,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.facts import extract_facts
+
 # Tags that name a jurisdiction; an item's jurisdictions are the ones among its tags.
 JURISDICTION_TAGS = ("eu", "us", "oecd", "japan", "g7")
-CSV_COLUMNS = ("id", "question", "answer", "tags", "doc", "page", "quote")
+CSV_COLUMNS = ("id", "question", "answer", "tags", "doc", "page", "quote", "key_facts")
 _TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
 
@@ -49,6 +54,8 @@ class EvalItem:
     evidence: tuple[Evidence, ...] = ()
     tags: tuple[str, ...] = ()
     line: int = 0  # where the item stands in its file, for messages
+    key_facts: tuple[str, ...] = ()  # what a correct answer must state ("EUR 35 000 000", "7 %")
+    absence: str = ""  # for an unanswerable item: how the documents were searched for the answer
 
     @property
     def answerable(self) -> bool:
@@ -60,8 +67,10 @@ class EvalItem:
         return tuple(tag for tag in self.tags if tag in JURISDICTION_TAGS)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "question": self.question, "answer": self.answer,
-                "evidence": [e.to_dict() for e in self.evidence], "tags": list(self.tags)}
+        data = {"id": self.id, "question": self.question, "answer": self.answer,
+                "evidence": [e.to_dict() for e in self.evidence], "tags": list(self.tags),
+                "key_facts": list(self.key_facts)}
+        return {**data, "absence": self.absence} if self.absence else data
 
 
 class EvalItemError(ValueError):
@@ -72,7 +81,8 @@ def load_eval_set(path: Path) -> tuple[list[EvalItem], list[str]]:
     """The set's valid items in file order, and one `line N: problem` message per malformed line.
 
     `.csv` files are read as CSV (header row required: `question` and `answer`, optionally `id`, `tags`,
-    and one piece of evidence as `doc`, `page`, `quote`); anything else as JSONL.
+    one piece of evidence as `doc`, `page`, `quote`, and `key_facts` separated by `;`, else the facts of the
+    answer); anything else as JSONL.
     Raises `EvalSetError` when the file cannot be read at all.
     """
     path = Path(path)
@@ -120,21 +130,26 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     missing = [name for name in ("question", "answer") if name not in header]
     if missing:
         raise EvalSetError(f"{path}: CSV header must name the columns question and answer "
-                           f"(missing: {', '.join(missing)}); optional columns: id, tags, doc, page, quote")
+                           f"(missing: {', '.join(missing)}); optional columns: id, tags, doc, page, quote, "
+                           "key_facts")
     reader.fieldnames = header
     rows: list[tuple[int, Any]] = []
     start = reader.line_num + 1
     for record in reader:
-        rows.append((start, _csv_record(record)))
+        rows.append((start, _csv_record(record, derive_key_facts="key_facts" not in header)))
         start = reader.line_num + 1
     return rows
 
 
-def _csv_record(record: dict[str, Any]) -> dict[str, Any] | EvalItemError:
+def _csv_record(record: dict[str, Any], derive_key_facts: bool) -> dict[str, Any] | EvalItemError:
     if None in record:
         return EvalItemError("more fields than the header names")
     values = {k: (v or "").strip() for k, v in record.items() if k}
     data: dict[str, Any] = {"question": values.get("question", ""), "answer": values.get("answer") or None}
+    if derive_key_facts:
+        data["key_facts"] = answer_key_facts(data["answer"] or "")
+    else:
+        data["key_facts"] = [f.strip() for f in values.get("key_facts", "").split(";") if f.strip()]
     if values.get("id"):
         data["id"] = values["id"]
     if values.get("tags"):
@@ -166,9 +181,36 @@ def parse_item(data: Any, line: int) -> EvalItem:
     answer = data.get("answer")
     if answer is not None and not isinstance(answer, str):
         raise EvalItemError(f"answer must be a string or null, got {type(answer).__name__}")
+    absence = data.get("absence", "")
+    if not isinstance(absence, str):
+        raise EvalItemError(f"absence must be a string, got {type(absence).__name__}")
     return EvalItem(id=ident.strip(), question=question.strip(),
                     answer=answer.strip() if isinstance(answer, str) and answer.strip() else None,
-                    evidence=_evidence(data.get("evidence", [])), tags=_tags(data.get("tags", [])), line=line)
+                    evidence=_evidence(data.get("evidence", [])), tags=_tags(data.get("tags", [])), line=line,
+                    key_facts=_key_facts(data.get("key_facts", [])), absence=absence.strip())
+
+
+def answer_key_facts(answer: str) -> list[str]:
+    """The facts of a reference answer, as written, each once: the key facts of a set that names none.
+
+    >>> answer_key_facts("Up to EUR 35 000 000 or 7 % of turnover (Article 99(3)); the AI Office enforces.")
+    ['EUR 35 000 000', '7 %', 'Article 99(3)', 'AI Office']
+    """
+    seen: set[tuple[str, str]] = set()
+    facts: list[str] = []
+    for fact in extract_facts(answer):
+        if (fact.kind, fact.norm) not in seen:
+            seen.add((fact.kind, fact.norm))
+            facts.append(" ".join(fact.text.split()))
+    return facts
+
+
+def _key_facts(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(f, str) and f.strip() for f in value):
+        raise EvalItemError("key_facts must be a list of non-empty strings")
+    return tuple(dict.fromkeys(f.strip() for f in value))
 
 
 def _evidence(value: Any) -> tuple[Evidence, ...]:

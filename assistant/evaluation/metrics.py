@@ -1,7 +1,8 @@
 """Evaluation metrics as pure functions, named as the IR and QA literature names them.
 
 Retrieval (binary relevance: a passage is relevant when it matches any evidence quote of the item):
-hit@k, MRR@10, nDCG@10, evidence recall@10. Answer: token F1 and ROUGE-L against the reference.
+hit@k, MRR@10, nDCG@10, evidence recall@10. Answer: token F1 and ROUGE-L against the reference, and the
+recall of the item's key facts (amounts, dates, ids, names… stated in any wording).
 Citations: precision against the evidence; citations to passages the answer was not given.
 Abstention: precision, recall and F1 with "should abstain" as the positive class. Latency: percentiles.
 
@@ -21,7 +22,9 @@ from collections.abc import Iterable, Sequence
 
 from assistant.evaluation.dataset import Evidence
 from assistant.evaluation.matching import normalize_for_matching, passage_matches_quote
+from assistant.facts import fact_in
 from assistant.models import Answer, Citation
+from assistant.support import unstated_facts
 from index.models import Passage
 
 CUTOFF = 10
@@ -130,6 +133,30 @@ def rouge_l(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def key_facts_missing(answer_text: str, key_facts: Sequence[str]) -> list[str]:
+    """The key facts the answer does not state (`assistant.facts.fact_in`: "35 million" states
+    "EUR 35 000 000").
+
+    >>> key_facts_missing("Fines reach 35 million euros or 7 percent [1].",
+    ...                   ["EUR 35 000 000", "7 %", "Art. 99"])
+    ['Art. 99']
+    """
+    return [key for key in key_facts if not fact_in(key, answer_text)]
+
+
+def key_fact_recall(answer_text: str, key_facts: Sequence[str], abstained: bool = False) -> float | None:
+    """Share of the key facts the answer states; None without key facts; 0.0 for an abstention.
+
+    >>> key_fact_recall("Up to EUR 35 000 000 or 7 % [1].", ["35 million", "7 per cent"])
+    1.0
+    """
+    if not key_facts:
+        return None
+    if abstained:
+        return 0.0
+    return 1 - len(key_facts_missing(answer_text, key_facts)) / len(key_facts)
+
+
 # --- citations -------------------------------------------------------------------------------------------------
 
 def citation_precision(citations: Sequence[Citation], evidence: Sequence[Evidence]) -> float | None:
@@ -144,6 +171,14 @@ def citations_not_in_passages(answer: Answer) -> int:
     """Citations whose chunk is not among the passages the answer was given: must always be 0."""
     given = {p.chunk.chunk_id for p in answer.passages}
     return sum(1 for c in answer.citations if c.passage.chunk.chunk_id not in given)
+
+
+def facts_not_in_passages(answer: Answer) -> int:
+    """Shown sentences holding a number, amount, date, id or name that no passage given to the answer states:
+    an invented fact that reached the reader. Checked against all the passages, independently of the guard
+    (which checks each sentence's own citations), so it must always be 0."""
+    passages = list(answer.passages)
+    return sum(1 for s in answer.sentences if unstated_facts(s.text, passages))
 
 
 # --- abstention ------------------------------------------------------------------------------------------------

@@ -17,12 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.runner import SUMMARY_METRICS
+from assistant.evaluation.runner import SUMMARY_COUNTS, SUMMARY_METRICS, WRITER_METRICS
 
-# The columns of the by-tag and by-jurisdiction tables, and the metrics drawn in their bar charts.
+# The columns of the by-tag, by-jurisdiction and by-kind tables, and the metrics drawn in their bar charts.
 GROUP_COLUMNS = ("n_items", "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1",
-                 "rouge_l", "citation_precision", "unsupported_answer_rate", "abstention_f1", "latency_p50_ms")
-PLOTTED_METRICS = ("hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1")
+                 "rouge_l", "citation_precision", "key_fact_recall", "unsupported_answer_rate", "abstention_f1",
+                 "wrongly_abstained_rate", "latency_p50_ms")
+PLOTTED_METRICS = ("hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "key_fact_recall")
+# The grouped sections of a report: title, summary key; each table has GROUP_COLUMNS and a bar chart.
+GROUP_SECTIONS = (("By jurisdiction", "by_jurisdiction"), ("By answer kind", "by_kind"), ("By tag", "by_tag"))
 WORST_ITEMS = 10
 _QUESTION_WIDTH = 90
 
@@ -67,6 +70,13 @@ def worst_items(items: Sequence[dict[str, Any]], n: int = WORST_ITEMS) -> list[d
     return sorted(scored, key=lambda i: (i.get("nDCG@10") or 0.0, i.get("answer_f1") or 0.0, i["id"]))[:n]
 
 
+def missed_key_facts(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answerable items whose answer left out some of their key facts, fewest found first."""
+    missed = [i for i in items if not i.get("error") and i.get("key_fact_recall") is not None
+              and i["key_fact_recall"] < 1.0]
+    return sorted(missed, key=lambda i: (i["key_fact_recall"], i["id"]))
+
+
 def abstention_mistakes(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Items answered though the corpus does not answer them, and answerable items abstained on."""
     return [i for i in items if not i.get("error") and i.get("abstained") is not None
@@ -83,19 +93,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [", ".join(f"{k}: {_md(v)}" for k, v in run.items() if not isinstance(v, (list, dict))), ""]
     lines += ["## Overall", "", "| metric | value |", "|---|---:|"]
     overall = summary["overall"]
-    for name in ("n_items", "n_answerable", "n_unanswerable", "n_abstained", "n_errors") + SUMMARY_METRICS:
+    for name in SUMMARY_COUNTS + SUMMARY_METRICS:
         if name in overall:
             lines.append(f"| {name} | {format_value(name, overall[name])} |")
-    for title, key in (("By jurisdiction", "by_jurisdiction"), ("By tag", "by_tag")):
-        groups = summary.get(key) or {}
-        lines += ["", f"## {title}", ""]
-        if not groups:
-            lines.append("_No item carries such a tag._")
-            continue
-        lines += ["| group | " + " | ".join(GROUP_COLUMNS) + " |", "|---|" + "---:|" * len(GROUP_COLUMNS)]
-        for group, values in groups.items():
-            cells = [format_value(c, values.get(c)) for c in GROUP_COLUMNS]
-            lines.append(f"| {_md(group)} | " + " | ".join(cells) + " |")
+    for title, key in GROUP_SECTIONS:
+        lines += ["", f"## {title}", "", *_md_groups(summary.get(key) or {}, GROUP_COLUMNS)]
+    lines += ["", "## By writer", "", *_md_groups(summary.get("by_writer") or {}, WRITER_METRICS)]
     lines += ["", "## Worst items", "", _worst_note(items), "",
               "| id | tags | first relevant rank | nDCG@10 | answer_f1 | question |", "|---|---|---:|---:|---:|---|"]
     for item in worst_items(items):
@@ -103,6 +106,17 @@ def render_markdown(report: dict[str, Any]) -> str:
                      f"{format_value('rank', item.get('first_relevant_rank'))} | "
                      f"{format_value('nDCG@10', item.get('nDCG@10'))} | "
                      f"{format_value('answer_f1', item.get('answer_f1'))} | {_md(_shorten(item['question']))} |")
+    missed = missed_key_facts(items)
+    lines += ["", "## Missed key facts", ""]
+    if missed:
+        lines += ["| id | key_fact_recall | missing | question |", "|---|---:|---|---|"]
+        for item in missed:
+            recall = format_value("key_fact_recall", item["key_fact_recall"])
+            missing = "; ".join(item.get("key_facts_missing") or [])
+            question = _md(_shorten(item["question"]))
+            lines.append(f"| {_md(item['id'])} | {recall} | {_md(missing)} | {question} |")
+    else:
+        lines.append("_None._")
     mistakes = abstention_mistakes(items)
     lines += ["", "## Abstention mistakes", ""]
     if mistakes:
@@ -119,6 +133,15 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [f"- {_md(i['id'])}: {_md(i['error'])}" for i in failed]
         lines += [f"- eval set {_md(e)}" for e in dataset_errors]
     return "\n".join(lines) + "\n"
+
+
+def _md_groups(groups: dict[str, dict[str, Any]], columns: Sequence[str]) -> list[str]:
+    if not groups:
+        return ["_No item carries such a tag._"]
+    lines = ["| group | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
+    for group, values in groups.items():
+        lines.append(f"| {_md(group)} | " + " | ".join(format_value(c, values.get(c)) for c in columns) + " |")
+    return lines
 
 
 def _worst_note(items: Sequence[dict[str, Any]]) -> str:
@@ -157,19 +180,15 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append('<p class="note">' + _e(", ".join(f"{k}: {v}" for k, v in run.items()
                                                          if not isinstance(v, (list, dict)))) + "</p>")
     overall = summary["overall"]
-    names = [n for n in ("n_items", "n_answerable", "n_unanswerable", "n_abstained", "n_errors") + SUMMARY_METRICS
-             if n in overall]
+    names = [n for n in SUMMARY_COUNTS + SUMMARY_METRICS if n in overall]
     parts += ["<h2>Overall</h2>", _html_table(["metric", "value"],
                                                [[n, format_value(n, overall[n])] for n in names])]
-    for title, key in (("By jurisdiction", "by_jurisdiction"), ("By tag", "by_tag")):
+    for title, key in GROUP_SECTIONS:
         groups = summary.get(key) or {}
-        parts.append(f"<h2>{_e(title)}</h2>")
-        if not groups:
-            parts.append('<p class="note">No item carries such a tag.</p>')
-            continue
-        rows = [[g] + [format_value(c, v.get(c)) for c in GROUP_COLUMNS] for g, v in groups.items()]
-        parts.append(_html_table(["group", *GROUP_COLUMNS], rows))
-        parts.append(_img(plot_groups(groups, f"Metrics {title.lower()}"), f"Metrics {title.lower()}"))
+        parts += [f"<h2>{_e(title)}</h2>", _html_groups(groups, GROUP_COLUMNS)]
+        if groups:
+            parts.append(_img(plot_groups(groups, f"Metrics {title.lower()}"), f"Metrics {title.lower()}"))
+    parts += ["<h2>By writer</h2>", _html_groups(summary.get("by_writer") or {}, WRITER_METRICS)]
     latencies = [float(i["latency_ms"]) for i in items if not i.get("error") and i.get("latency_ms") is not None]
     parts.append("<h2>Latency</h2>")
     if latencies:
@@ -179,6 +198,10 @@ def render_html(report: dict[str, Any]) -> str:
         [[i["id"], ", ".join(i.get("tags", [])), format_value("rank", i.get("first_relevant_rank")),
           format_value("nDCG@10", i.get("nDCG@10")), format_value("answer_f1", i.get("answer_f1")), i["question"]]
          for i in worst_items(items)])]
+    parts += ["<h2>Missed key facts</h2>", _html_table(
+        ["id", "key_fact_recall", "missing", "question"],
+        [[i["id"], format_value("key_fact_recall", i["key_fact_recall"]),
+          "; ".join(i.get("key_facts_missing") or []), i["question"]] for i in missed_key_facts(items)])]
     parts += ["<h2>Abstention mistakes</h2>", _html_table(
         ["id", "should abstain", "abstained", "question"],
         [[i["id"], format_value("", not i.get("answerable")), format_value("", i.get("abstained")), i["question"]]
@@ -189,6 +212,13 @@ def render_html(report: dict[str, Any]) -> str:
         parts += ["<h2>Eval set errors</h2>", "<ul>"] + [f"<li>{_e(e)}</li>" for e in dataset_errors] + ["</ul>"]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_groups(groups: dict[str, dict[str, Any]], columns: Sequence[str]) -> str:
+    if not groups:
+        return '<p class="note">No item carries such a tag.</p>'
+    return _html_table(["group", *columns], [[g] + [format_value(c, v.get(c)) for c in columns]
+                                             for g, v in groups.items()])
 
 
 def _e(value: Any) -> str:
@@ -218,9 +248,13 @@ def _item_details(item: dict[str, Any]) -> str:
     flag = ' class="bad"' if item.get("error") or item.get("hit@10") == 0.0 else ""
     metrics = ", ".join(f"{n}: {format_value(n, item.get(n))}" for n in
                         ("hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "rouge_l",
-                         "citation_precision") if item.get(n) is not None)
+                         "citation_precision", "key_fact_recall") if item.get(n) is not None)
     reference = (item.get("reference") or "") if item.get("answerable") else "(none: the assistant should abstain)"
-    rows = [["question", item["question"]], ["reference", reference], ["answer", item.get("answer") or ""], ["abstained", format_value("", item.get("abstained"))],
+    rows = [["question", item["question"]], ["reference", reference],
+            ["key facts", "; ".join(item.get("key_facts") or [])],
+            ["missing key facts", "; ".join(item.get("key_facts_missing") or [])],
+            ["answer", item.get("answer") or ""], ["abstained", format_value("", item.get("abstained"))],
+            ["writer", f"{item.get('writer') or ''} (sentences removed: {item.get('removed_sentences') or 0})"],
             ["metrics", metrics], ["latency ms", format_value("latency_ms", item.get("latency_ms"))],
             ["timings", ", ".join(f"{k}: {v}" for k, v in item.get("timings_ms", {}).items())]]
     if item.get("error"):

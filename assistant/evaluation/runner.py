@@ -5,9 +5,10 @@
 0.61
 
 Retrieval and answer metrics are means over answerable items only (those with evidence, or with a reference
-answer, respectively); abstention metrics and latency cover every item. Latency is the wall-clock time of one
-call of the answer function, the same measure for every pipeline. Groups: overall, each tag (other
-than a jurisdiction), and each jurisdiction named by the items' tags.
+answer, or with key facts, respectively); abstention metrics and latency cover every item. Latency is the
+wall-clock time of one call of the answer function, the same measure for every pipeline. Groups: overall,
+each tag (other than a jurisdiction), each jurisdiction and each answer kind named by the items' tags, and
+each writer that wrote the answers (`Answer.writer`), with the sentences its guards removed.
 """
 
 from __future__ import annotations
@@ -22,17 +23,27 @@ from tqdm import tqdm
 from assistant.evaluation import metrics as m
 from assistant.evaluation.dataset import JURISDICTION_TAGS, EvalItem
 from assistant.models import Answer
+from assistant.question import ANSWER_KINDS
 
 AnswerFn = Callable[[str], Answer]
 
 RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10")
-ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision")
+ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision", "key_fact_recall")
 SUMMARY_METRICS = (RETRIEVAL_METRICS + ANSWER_METRICS
-                   + ("unsupported_answer_rate", "citations_not_in_passages", "abstention_precision",
-                      "abstention_recall", "abstention_f1", "latency_p50_ms", "latency_p95_ms"))
+                   + ("unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages", "abstention_precision",
+                      "abstention_recall", "abstention_f1", "wrongly_abstained_rate", "latency_p50_ms",
+                      "latency_p95_ms"))
+# The counts of a summary, shown before its metrics.
+SUMMARY_COUNTS = ("n_items", "n_answerable", "n_unanswerable", "n_with_key_facts", "n_abstained", "n_errors",
+                  "n_removed_sentences")
+# What the report shows for each writer.
+WRITER_METRICS = ("n_items", "key_fact_recall", "abstention_precision", "abstention_recall", "abstention_f1",
+                  "citation_precision", "n_removed_sentences", "facts_not_in_passages")
 # Metrics where a lower value is better (read by comparisons).
-LOWER_IS_BETTER = frozenset({"unsupported_answer_rate", "citations_not_in_passages", "latency_p50_ms",
-                             "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({"unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages",
+                             "wrongly_abstained_rate", "latency_p50_ms", "latency_p95_ms"})
+# The groups of answers that do not say who wrote them: abstentions (no writer ran), and the others.
+ABSTAINED_WRITER, UNRECORDED_WRITER = "none (abstained)", "unrecorded"
 
 
 @dataclass(frozen=True)
@@ -53,8 +64,10 @@ class ItemResult:
         answer = self.answer
         return {
             "id": self.item.id, "question": self.item.question, "reference": self.item.answer,
-            "answer": answer.text if answer else None,
+            "key_facts": list(self.item.key_facts), "answer": answer.text if answer else None,
             "abstained": answer.abstained if answer else None,
+            "kind": answer.kind if answer else None, "writer": writer_of(answer) if answer else None,
+            "removed_sentences": answer.removed_sentences if answer else None,
             "citations": [c.to_dict() for c in answer.citations] if answer else [],
             "passages": [p.to_dict() for p in answer.passages] if answer else [],
             "timings_ms": {k: round(v, 4) for k, v in (answer.timings_ms if answer else {}).items()},
@@ -96,13 +109,22 @@ def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, 
         latency = _ms_since(started)
         scores = score_item(item, answer, k)
         results.append(ItemResult(item=item, answer=_top_k(answer, k), latency_ms=latency, metrics=scores))
+    writers = _writer_groups(results)
     summary: dict[str, Any] = {
         "overall": summarize(results),
         "by_tag": {tag: summarize(group) for tag, group in _groups(results, jurisdictions=False).items()},
         "by_jurisdiction": {j: summarize(group) for j, group in _groups(results, jurisdictions=True).items()},
-        "run": {"k": k, **(run or {})},
+        "by_kind": {kind: summarize(group) for kind, group in _kind_groups(results).items()},
+        "by_writer": {writer: summarize(group) for writer, group in writers.items()},
+        "run": {"k": k, **(run or {}), "writers": {writer: len(group) for writer, group in writers.items()}},
     }
     return EvalReport(items=results, summary=summary)
+
+
+def writer_of(answer: Answer) -> str:
+    if answer.writer:
+        return answer.writer
+    return ABSTAINED_WRITER if answer.abstained else UNRECORDED_WRITER
 
 
 def _ms_since(started: float) -> float:
@@ -130,9 +152,14 @@ def score_item(item: EvalItem, answer: Answer, k: int = m.CUTOFF) -> dict[str, A
     if item.answerable and item.answer is not None:
         scores["answer_f1"] = m.token_f1(answer.text, item.answer)
         scores["rouge_l"] = m.rouge_l(answer.text, item.answer)
+    if item.answerable and item.key_facts:
+        scores["key_fact_recall"] = m.key_fact_recall(answer.text, item.key_facts, answer.abstained)
+        scores["key_facts_missing"] = (list(item.key_facts) if answer.abstained
+                                       else m.key_facts_missing(answer.text, item.key_facts))
     scores["should_abstain"] = not item.answerable
     scores["has_unsupported"] = answer.has_unsupported
     scores["citations_not_in_passages"] = m.citations_not_in_passages(answer)
+    scores["facts_not_in_passages"] = m.facts_not_in_passages(answer)
     return scores
 
 
@@ -146,19 +173,24 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, Any]:
         "n_answerable": sum(1 for r in results if r.item.answerable),
         "n_unanswerable": sum(1 for r in results if not r.item.answerable),
         "n_with_evidence": sum(1 for r in answerable if r.item.evidence),
+        "n_with_key_facts": sum(1 for r in answerable if r.item.key_facts),
         "n_abstained": sum(1 for r in done if r.answer is not None and r.answer.abstained),
         "n_errors": len(results) - len(done),
+        "n_removed_sentences": sum(r.answer.removed_sentences for r in done if r.answer is not None),
     }
     for name in RETRIEVAL_METRICS + ANSWER_METRICS:
         summary[name] = _rounded(m.mean(r.metrics.get(name) for r in answerable))
     summary["unsupported_answer_rate"] = _rounded(
         m.mean(1.0 if r.metrics["has_unsupported"] else 0.0 for r in answered))
     summary["citations_not_in_passages"] = sum(r.metrics["citations_not_in_passages"] for r in done)
+    summary["facts_not_in_passages"] = sum(r.metrics.get("facts_not_in_passages", 0) for r in done)
     precision, recall, f1 = m.abstention_prf([r.should_abstain for r in done],
                                              [bool(r.answer and r.answer.abstained) for r in done])
     summary["abstention_precision"] = _rounded(precision)
     summary["abstention_recall"] = _rounded(recall)
     summary["abstention_f1"] = _rounded(f1)
+    summary["wrongly_abstained_rate"] = _rounded(
+        m.mean(1.0 if r.answer is not None and r.answer.abstained else 0.0 for r in answerable))
     latencies = [r.latency_ms for r in done]
     summary["latency_p50_ms"] = _rounded(m.percentile(latencies, 50), 1)
     summary["latency_p95_ms"] = _rounded(m.percentile(latencies, 95), 1)
@@ -173,6 +205,20 @@ def _groups(results: Sequence[ItemResult], jurisdictions: bool) -> dict[str, lis
                 groups.setdefault(tag, []).append(result)
     order = list(JURISDICTION_TAGS) if jurisdictions else sorted(groups)
     return {name: groups[name] for name in order if name in groups}
+
+
+def _kind_groups(results: Sequence[ItemResult]) -> dict[str, list[ItemResult]]:
+    """Items by the answer kind their tags name (`yesno`, `amount`… of `assistant.question.ANSWER_KINDS`)."""
+    return {kind: group for kind in ANSWER_KINDS
+            if (group := [r for r in results if kind in r.item.tags])}
+
+
+def _writer_groups(results: Sequence[ItemResult]) -> dict[str, list[ItemResult]]:
+    groups: dict[str, list[ItemResult]] = {}
+    for result in results:
+        if result.answer is not None:
+            groups.setdefault(writer_of(result.answer), []).append(result)
+    return groups
 
 
 def _rounded(value: Any, digits: int = 4) -> Any:

@@ -13,7 +13,22 @@ def test_follow_up_naming_another_jurisdiction_drops_the_previous_one() -> None:
 
 def test_follow_up_on_the_same_subject_keeps_the_previous_question() -> None:
     rewritten = rewrite_follow_up("What about the penalties?", "What does the EU AI Act prohibit?")
-    assert rewritten.startswith("What does the EU AI Act prohibit?") and "penalties" in rewritten
+    assert rewritten == "What does the EU AI Act prohibit, and what about the penalties?"
+
+
+def test_follow_up_naming_a_jurisdiction_is_a_grammatical_question_about_it() -> None:
+    previous = "What transparency obligations apply to providers of generative AI systems under the EU AI Act?"
+    assert rewrite_follow_up("And what about the US?", previous) == (
+        "What transparency obligations apply to providers of generative AI systems under US federal policy?")
+    assert rewrite_follow_up("What about Japan?", "How does the EU AI Act treat emotion recognition at work?") == (
+        "How does Japan's AI policy treat emotion recognition at work?")
+    assert rewrite_follow_up("and the OECD?", "What are the EU AI Act's transparency rules?") == (
+        "What are the OECD AI Principles’ transparency rules?")
+
+
+def test_follow_up_naming_a_jurisdiction_after_a_question_naming_none_adds_it() -> None:
+    assert rewrite_follow_up("And in the EU?", "Who must report on dual-use foundation models?") == (
+        "Who must report on dual-use foundation models in the EU?")
 
 
 def test_a_standalone_question_is_left_alone() -> None:

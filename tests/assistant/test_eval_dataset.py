@@ -129,3 +129,43 @@ def test_shipped_set_loads_without_errors() -> None:
     unanswerable = [i for i in items if not i.answerable]
     assert unanswerable and all("unanswerable" in i.tags for i in unanswerable)
     assert all(i.jurisdictions for i in items if i.answerable)
+
+
+def test_key_facts_and_absence_are_read_and_malformed_key_facts_reported(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "set.jsonl", [
+        json.dumps({**GOOD, "key_facts": ["global AI dominance", " EO 14179 ", "EO 14179"]}),      # 1
+        json.dumps({**UNANSWERABLE, "absence": "searched 'crypto', 'mining' in all documents: nothing"}),  # 2
+        json.dumps({**GOOD, "id": "kf-str", "key_facts": "7 %"}),                                  # 3
+        json.dumps({**GOOD, "id": "kf-empty", "key_facts": ["35 000 000", ""]}),                   # 4
+        json.dumps({**UNANSWERABLE, "id": "abs-list", "absence": ["staff"]}),                      # 5
+    ])
+    items, errors = load_eval_set(path)
+    assert [i.id for i in items] == ["us-001", "none-001"]
+    assert items[0].key_facts == ("global AI dominance", "EO 14179")  # stripped, each once
+    assert items[1].key_facts == () and items[1].absence.startswith("searched 'crypto'")
+    assert items[1].to_dict()["absence"] == items[1].absence and "absence" not in items[0].to_dict()
+    assert errors == ["line 3: key_facts must be a list of non-empty strings",
+                      "line 4: key_facts must be a list of non-empty strings",
+                      "line 5: absence must be a string, got list"]
+
+
+def test_csv_key_facts_come_from_the_reference_answer_unless_a_column_names_them(tmp_path: Path) -> None:
+    derived = tmp_path / "derived.csv"
+    derived.write_text(
+        "question,answer\n"
+        '"What is the top fine under the AI Act?","Up to EUR 35 000 000 or 7 % of worldwide annual turnover '
+        '(Article 99(3))."\n'
+        '"Who must each agency designate?","A Chief AI Officer, within 60 days of the memorandum."\n'
+        '"Is it a good idea?","It depends."\n',
+        encoding="utf-8")
+    items, errors = load_eval_set(derived)
+    assert errors == []
+    assert [i.key_facts for i in items] == [("EUR 35 000 000", "7 %", "Article 99(3)"),
+                                            ("Chief AI Officer", "60"), ()]
+
+    named = tmp_path / "named.csv"
+    named.write_text("question,answer,key_facts\n"
+                     '"What is the top fine?","Up to EUR 35 000 000 or 7 %.","35 million; 7 %"\n'
+                     '"Is it a good idea?","It depends.",\n', encoding="utf-8")
+    items, errors = load_eval_set(named)
+    assert errors == [] and [i.key_facts for i in items] == [("35 million", "7 %"), ()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -15,6 +16,7 @@ from assistant.evaluation.metrics import (
     citations_not_in_passages,
     evidence_matches,
     evidence_recall,
+    facts_not_in_passages,
     hit_at_k,
     lcs_length,
     mean,
@@ -25,7 +27,7 @@ from assistant.evaluation.metrics import (
     rouge_l,
     token_f1,
 )
-from assistant.models import Answer, Citation
+from assistant.models import Answer, AnswerSentence, Citation
 from index.models import Passage
 from ingest.models import Chunk
 
@@ -161,6 +163,18 @@ def test_citations_not_in_passages_counts_citations_to_passages_not_given() -> N
     answer = Answer(question="q", text="a [1] b [2]", citations=(Citation(1, given, ""), Citation(2, other, "")),
                     passages=(given,), abstained=False)
     assert citations_not_in_passages(answer) == 1
+
+
+def test_facts_not_in_passages_counts_shown_sentences_with_an_invented_number_or_name() -> None:
+    given = passage(G7, G7_A, 1)
+    stated = AnswerSentence("The G7 Digital & Tech Ministers' Statement was issued on September 7, 2023.", (1,),
+                            1.0, True)
+    invented_date = AnswerSentence("The statement was issued on October 30, 2023.", (1,), 1.0, True)
+    invented_name = AnswerSentence("It welcomes the Bletchley Declaration.", (1,), 1.0, True)
+    answer = Answer(question="q", text="", citations=(Citation(1, given, ""),), passages=(given,), abstained=False,
+                    sentences=(stated, invented_date, invented_name))
+    assert facts_not_in_passages(answer) == 2
+    assert facts_not_in_passages(replace(answer, sentences=(stated,))) == 0
 
 
 def test_abstention_precision_recall_f1() -> None:

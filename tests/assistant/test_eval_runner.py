@@ -59,13 +59,18 @@ ITEMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chunks() -> list[Chunk]:
+def small_doc_chunks() -> list[Chunk]:
+    """The chunks of DOCS, ingested from the shared corpus (the test skips without it)."""
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
     entries = {e.id: e for e in load_manifest(REPO / "corpus" / "sources.toml")}
     return [chunk for doc in DOCS
             for chunk in ingest_document(SHARED_CORPUS / entries[doc].file, entries[doc], ChunkingParams()).chunks]
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[Chunk]:
+    return small_doc_chunks()
 
 
 def keywords(text: str) -> set[str]:
@@ -132,7 +137,7 @@ def test_summary_groups_overall_by_tag_and_by_jurisdiction(chunks: list[Chunk]) 
     # An unanswerable-only group has no retrieval metrics, only abstention ones.
     assert summary["by_tag"]["unanswerable"]["MRR@10"] is None
     assert summary["by_tag"]["unanswerable"]["abstention_recall"] == 1.0
-    assert summary["run"] == {"k": 10, "pipeline": "keywords"}
+    assert summary["run"] == {"k": 10, "pipeline": "keywords", "writers": {"unrecorded": 4, "none (abstained)": 1}}
 
 
 def test_a_failing_question_is_recorded_and_the_others_still_run(chunks: list[Chunk]) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from assistant.evaluation.matching import normalize_for_matching
+from assistant.facts import fact_in
 
 REPO_ROOT = Path(__file__).parents[2]
 EVAL_SET = REPO_ROOT / "corpus" / "eval" / "policyqa-eval.jsonl"
@@ -31,13 +33,15 @@ CORPUS_DOCS = {
     "g7-leaders-statement-hiroshima-ai-process-2023",
 }
 JURISDICTION_TAGS = {"eu", "us", "oecd", "japan", "g7"}
+REQUIRED_FIELDS = {"id", "question", "answer", "evidence", "tags"}
 MIN_ITEMS = 120
 MIN_UNANSWERABLE = 10
 MIN_PARAPHRASE_SHARE = 0.30
 MIN_QUOTE_WORDS, MAX_QUOTE_WORDS = 6, 25
+MIN_WITH_KEY_FACTS = 120
 
 
-def _jurisdiction(doc: str) -> str:
+def jurisdiction_of(doc: str) -> str:
     if doc.startswith("eu-"):
         return "eu"
     if doc.startswith(("us-", "nist-")):
@@ -82,18 +86,36 @@ def _page_count(doc: str) -> int:
 
 
 @functools.cache
-def _normalized_page(doc: str, page: int) -> str:
-    """Normalised text of one 1-based page, extracted once per (document, page)."""
+def _page_text(doc: str, page: int) -> str:
+    """Text of one 1-based page as extracted, once per (document, page)."""
     source = _source(doc)
-    text = source if isinstance(source, str) else source.pages[page - 1].extract_text()
-    return normalize_for_matching(text)
+    return source if isinstance(source, str) else source.pages[page - 1].extract_text()
+
+
+@functools.cache
+def _normalized_page(doc: str, page: int) -> str:
+    """Normalised text of one 1-based page."""
+    return normalize_for_matching(_page_text(doc, page))
+
+
+def key_fact_failures(items: Sequence[dict]) -> list[str]:
+    """Key facts not stated (`fact_in`) by the item's reference answer or by any page its evidence cites."""
+    failures = []
+    for item in items:
+        pages = "\n".join(_page_text(ev["doc"], ev["page"]) for ev in item["evidence"])
+        for key in item.get("key_facts", []):
+            if not fact_in(key, item["answer"]):
+                failures.append(f"{item['id']}: key fact {key!r} not in the reference answer")
+            if not fact_in(key, pages):
+                failures.append(f"{item['id']}: key fact {key!r} not on the evidence pages")
+    return failures
 
 
 def test_every_line_parses_with_expected_fields():
     assert EVAL_SET.is_file(), f"missing {EVAL_SET}"
     for number, line in enumerate(_lines(), start=1):
         item = json.loads(line)
-        assert set(item) == {"id", "question", "answer", "evidence", "tags"}, f"line {number}: {sorted(item)}"
+        assert REQUIRED_FIELDS <= set(item) <= REQUIRED_FIELDS | {"key_facts"}, f"line {number}: {sorted(item)}"
         question = item["question"]
         assert isinstance(question, str) and question.strip(), f"line {number}: empty question"
         assert isinstance(item["tags"], list) and item["tags"], f"line {number}: no tags"
@@ -129,7 +151,7 @@ def test_answerable_items_have_answer_and_evidence():
 
 def test_jurisdiction_tags_match_evidence():
     for item in _answerable():
-        expected = {_jurisdiction(ev["doc"]) for ev in item["evidence"]}
+        expected = {jurisdiction_of(ev["doc"]) for ev in item["evidence"]}
         tagged = set(item["tags"]) & JURISDICTION_TAGS
         assert tagged == expected, f"{item['id']}: tags {sorted(tagged)}, evidence from {sorted(expected)}"
         if "comparison" in item["tags"]:
@@ -161,11 +183,10 @@ def test_quote_lengths():
     assert not bad, f"quotes outside {MIN_QUOTE_WORDS}-{MAX_QUOTE_WORDS} words: {bad}"
 
 
-def test_quotes_occur_verbatim_on_their_page():
-    if not CORPUS_DIR.is_dir():
-        pytest.skip(f"corpus folder {CORPUS_DIR} is absent; cannot check quotes against the documents")
+def quote_failures(items: Sequence[dict]) -> list[str]:
+    """Evidence quotes that do not stand (normalised) on the page they cite."""
     failures = []
-    for item in _items():
+    for item in items:
         for ev in item["evidence"]:
             n_pages = _page_count(ev["doc"])
             if ev["page"] > n_pages:
@@ -174,4 +195,21 @@ def test_quotes_occur_verbatim_on_their_page():
             quote = normalize_for_matching(ev["quote"])
             if quote not in _normalized_page(ev["doc"], ev["page"]):
                 failures.append(f"{item['id']}: not on {ev['doc']} p.{ev['page']}: {ev['quote']!r}")
+    return failures
+
+
+def test_quotes_occur_verbatim_on_their_page():
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"corpus folder {CORPUS_DIR} is absent; cannot check quotes against the documents")
+    failures = quote_failures(_items())
+    assert not failures, "\n".join(failures)
+
+
+def test_key_facts_are_stated_by_the_answer_and_on_the_evidence_pages():
+    with_facts = [item for item in _answerable() if item.get("key_facts")]
+    assert len(with_facts) >= MIN_WITH_KEY_FACTS, f"only {len(with_facts)} items carry key facts"
+    assert all(not item.get("key_facts") for item in _items() if "unanswerable" in item["tags"])
+    if not CORPUS_DIR.is_dir():
+        pytest.skip(f"corpus folder {CORPUS_DIR} is absent; cannot check key facts against the documents")
+    failures = key_fact_failures(with_facts)
     assert not failures, "\n".join(failures)

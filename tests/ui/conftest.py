@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.models import Answer, AnswerSentence, Citation
 from assistant.pipeline import Assistant
 from index.build import build_index
 from index.embed import Embedder
+from index.models import Passage
 from ingest.corpus_files import files_to_ingest
+from ingest.models import Chunk
 from ingest.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +33,45 @@ The Quillfeather Protocol portal is at [the Quillfeather portal](javascript:aler
 <img src=x onerror=alert(3)> shows its **logo**. Residents may complain about a municipal chatbot to the \
 Quillfeather ombudsman.
 """
+
+
+def make_chunk(text: str = "First sentence. The quoted  sentence\nis here. Last one.",
+               url: str = "https://ex.org/a.pdf", title: str = "Act <b>One</b>", page: int = 4,
+               doc_id: str = "doc") -> Chunk:
+    return Chunk(chunk_id=f"{doc_id}:{page}", doc_id=doc_id, title=title, jurisdiction="eu", page_start=page,
+                 page_end=page + 1, section="Article 5 > 1(f)", char_start=0, char_end=len(text), text=text,
+                 url=url, issuer="Council")
+
+
+def make_answer(sentences: tuple[AnswerSentence, ...] = (AnswerSentence("The quoted sentence is here.", (1,),
+                                                                          0.9, True),),
+                chunks: tuple[Chunk, ...] = (), **fields: object) -> Answer:
+    """An answer whose citation n quotes sentence n's text from chunk n (make_chunk() by default); its text
+    is rendered as the pipeline renders it: sentences with markers, list items as "- item [n]" lines."""
+    chunks = chunks or tuple(make_chunk(doc_id=f"doc{n}") for n in range(1, len(sentences) + 1))
+    passages = tuple(Passage(chunk, 1.0 - i / 10, i + 1) for i, chunk in enumerate(chunks))
+    cited = sorted({n for s in sentences for n in s.citations})
+    citations = tuple(Citation(n, passages[n - 1], next(s.text for s in sentences if n in s.citations))
+                      for n in cited)
+    text = " ".join(("\n- " if s.bullet else "") + s.text + "".join(f" [{n}]" for n in s.citations)
+                    for s in sentences).replace(" \n", "\n").strip()
+    values: dict[str, object] = {"question": "q", "text": text, "citations": citations, "passages": passages,
+                                 "abstained": False, "sentences": sentences, "support": 0.9,
+                                 "writer": "extractive"}
+    values.update(fields)
+    return Answer(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def answer_of():  # type: ignore[no-untyped-def]
+    """`answer_of(sentences=..., chunks=..., **Answer fields)`: an answer built from its sentences."""
+    return make_answer
+
+
+@pytest.fixture
+def chunk_of():  # type: ignore[no-untyped-def]
+    """`chunk_of(text=..., url=..., title=..., page=..., doc_id=...)`: a chunk of a document."""
+    return make_chunk
 
 
 def free_port() -> int:

@@ -1,33 +1,75 @@
 """`policyqa ask` through click's CliRunner over the session's index of the whole corpus: one question as text
-and as JSON, an interactive session with a follow-up, and a missing index."""
+and as JSON, an interactive session with a follow-up, a missing index, what an answer was built from, and the
+same output when a running policyqa (ui/answer_service) answers instead, or has gone away."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from ingest.settings import Settings
+from assistant.pipeline import Assistant
+from index.embed import Embedder
+from index.layout import CURRENT_FILE, VERSIONS_DIR
+from index.models import SearchFilters
+from ingest.settings import Settings, load_settings
+from ui.answer_service.protocol import AskOptions, socket_path
+from ui.answer_service.server import AnswerServer
 from ui.cli import main
+from ui.commands.ask import AskSession, format_answer, page_range
+
+QUESTION = "What are the four functions of the AI RMF?"
+EU_ACT = "eu-ai-act-2024-1689"
 
 
 def _args(settings: Settings) -> list[str]:
     return ["--data-dir", str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir)]
 
 
-def test_ask_prints_the_answer_and_its_references(built_settings: Settings) -> None:
-    result = CliRunner().invoke(main, [*_args(built_settings), "ask", "What are the four functions of the AI RMF?"])
+def _ask(settings: Settings, *args: str, stdin: str | None = None) -> str:
+    result = CliRunner().invoke(main, [*_args(settings), "ask", *args], input=stdin)
     assert result.exit_code == 0, result.output
-    assert "[1]" in result.output
-    assert "NIST AI Risk Management Framework" in result.output and "p. " in result.output
+    return result.stdout
+
+
+def _steady(output: str) -> str:
+    """The output less what two runs of the same question never share: the milliseconds they took."""
+    return re.sub(r'"(\w+_ms)": [0-9.e+-]+', r'"\1": 0', re.sub(r"; \d+ ms\)", "; ms)", output))
+
+
+@pytest.fixture
+def settings(built_settings: Settings, tmp_path: Path) -> Settings:
+    """The settings `policyqa --data-dir … --corpus-dir … ask` loads, over a copy of the built data directory
+    (the answer endpoint puts its socket in it): a server only answers clients with the same settings."""
+    shutil.copytree(built_settings.data_dir, tmp_path / "data")
+    return load_settings(overrides={"data_dir": tmp_path / "data", "corpus_dir": built_settings.corpus_dir})
+
+
+@pytest.fixture
+def server(settings: Settings, session_embedder: Embedder) -> Iterator[AnswerServer]:
+    """The answer endpoint `policyqa ui` and `policyqa serve` run, serving `settings` from this process."""
+    answer_server = AnswerServer(settings, Assistant.load(settings, embedder=session_embedder))
+    assert answer_server.start()
+    yield answer_server
+    answer_server.close()
+
+
+def test_ask_prints_the_answer_and_its_references(built_settings: Settings) -> None:
+    output = _ask(built_settings, QUESTION)
+    assert "[1]" in output
+    assert "NIST AI Risk Management Framework" in output and "p. " in output
 
 
 def test_ask_json_has_citations_that_resolve_to_its_passages(built_settings: Settings) -> None:
-    result = CliRunner().invoke(main, [*_args(built_settings), "ask", "--json", "--jurisdiction", "eu",
-                                       "What does the EU AI Act say about social scoring?"])
-    assert result.exit_code == 0, result.output
-    answer = json.loads(result.stdout)
+    answer = json.loads(_ask(built_settings, "--json", "--jurisdiction", "eu",
+                             "What does the EU AI Act say about social scoring?"))
     passages = {p["chunk_id"]: p for p in answer["passages"]}
     assert answer["citations"] and not answer["abstained"]
     for citation in answer["citations"]:
@@ -38,10 +80,8 @@ def test_ask_json_has_citations_that_resolve_to_its_passages(built_settings: Set
 
 def test_interactive_session_keeps_the_conversation(built_settings: Settings) -> None:
     questions = "What does the EU AI Act say about emotion recognition at work?\nAnd what about the US?\n\n"
-    result = CliRunner().invoke(main, [*_args(built_settings), "ask", "--json"], input=questions)
-    assert result.exit_code == 0, result.output
+    text = _ask(built_settings, "--json", stdin=questions)
     decoder = json.JSONDecoder()
-    text = result.stdout
     answers = []
     position = text.find("{")
     while position != -1:
@@ -54,7 +94,117 @@ def test_interactive_session_keeps_the_conversation(built_settings: Settings) ->
     assert {p["jurisdiction"] for p in follow_up["passages"]} == {"us"}
 
 
+def test_interactive_follow_up_shows_the_question_as_searched(built_settings: Settings) -> None:
+    output = _ask(built_settings, stdin="What does the EU AI Act say about emotion recognition at work?\n"
+                                        "And what about the US?\n\n")
+    searched = re.findall(r"^Searched as: (.+)$", output, re.MULTILINE)
+    assert len(searched) == 1  # the first question was searched as asked
+    assert "emotion recognition" in searched[0] and "And what about" not in searched[0]
+
+
 def test_ask_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "ask", "Anything?"])
     assert result.exit_code != 0
     assert "policyqa index build" in result.output
+
+
+def test_the_answer_shows_what_it_was_built_from(built_settings: Settings,
+                                                 session_embedder: Embedder) -> None:
+    assistant = Assistant.load(built_settings, embedder=session_embedder)
+    answer = assistant.ask("What does the EU AI Act say about social scoring?")
+    assert answer.citations
+    shown = replace(answer, writer="extractive", removed_sentences=2,
+                    notices=("The question names a fact the passages do not give.", "A second notice."),
+                    filters=SearchFilters(jurisdictions=frozenset({"eu", "us"}), doc_ids=frozenset({EU_ACT})))
+    lines = format_answer(shown, {EU_ACT: "EU Artificial Intelligence Act"}).splitlines()
+    assert "The question names a fact the passages do not give." in lines and "A second notice." in lines
+    assert ("Filters: jurisdictions European Union, United States; documents EU Artificial Intelligence Act"
+            in lines)
+    assert "Written by: extractive; 2 sentences removed by the checks" in lines
+    assert not any(line.startswith("Searched as:") for line in lines)  # asked as it was searched
+    assert "Written by: llm (smollm2)" in format_answer(replace(shown, writer="llm (smollm2)",
+                                                                removed_sentences=0)).splitlines()
+
+
+def test_each_citation_shows_its_own_passage_and_pdf_page(built_settings: Settings,
+                                                         session_embedder: Embedder) -> None:
+    assistant = Assistant.load(built_settings, embedder=session_embedder)
+    answer = assistant.ask("What penalties does the EU AI Act set for prohibited AI practices?")
+    # numbers run in the order cited, so [n] is not passages[n-1]: with the passages reversed it surely is not
+    shown = replace(answer, passages=tuple(reversed(answer.passages)))
+    assert any(c.passage != shown.passages[c.n - 1] for c in shown.citations)
+    lines = format_answer(shown).splitlines()
+    pdf_links = 0
+    for citation in shown.citations:
+        c = citation.passage.chunk
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"[{citation.n}] "))
+        pages = page_range(c.page_start, c.page_end)
+        assert lines[at] == f"[{citation.n}] {c.title}, p. {pages}, {c.section}"
+        assert lines[at + 1] == f"    “{citation.quote}”"
+        if c.url.endswith(".pdf") or "/PDF/" in c.url:  # EUR-Lex serves the AI Act's PDF from a /PDF/ path
+            assert lines[at + 2] == f"    {c.url}#page={c.page_start}"
+            pdf_links += 1
+    assert pdf_links
+
+
+def test_a_running_server_answers_with_the_same_text_and_json(settings: Settings,
+                                                              session_embedder: Embedder) -> None:
+    here = [_ask(settings, QUESTION), _ask(settings, "--json", "--jurisdiction", "eu", QUESTION)]
+    answer_server = AnswerServer(settings, Assistant.load(settings, embedder=session_embedder))
+    assert answer_server.start()
+    try:
+        served = [_ask(settings, QUESTION), _ask(settings, "--json", "--jurisdiction", "eu", QUESTION)]
+    finally:
+        answer_server.close()
+    assert answer_server.answered == 2
+    assert [_steady(o) for o in served] == [_steady(o) for o in here]
+    assert not socket_path(settings).exists()
+
+
+def test_ask_answers_itself_when_the_server_is_gone_or_its_socket_is_stale(settings: Settings,
+                                                                          server: AnswerServer) -> None:
+    served = _ask(settings, QUESTION)
+    assert server.answered == 1
+    server.close()  # gone: no socket
+    assert _steady(_ask(settings, QUESTION)) == _steady(served)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dead:  # stale: a socket nobody listens on
+        dead.bind(str(socket_path(settings)))
+    assert socket_path(settings).exists()
+    assert _steady(_ask(settings, QUESTION)) == _steady(served)
+    assert server.answered == 1
+
+
+def test_a_session_goes_on_here_with_its_context_when_the_server_goes_away(settings: Settings,
+                                                                         server: AnswerServer) -> None:
+    options = AskOptions(k=None, generator=None, jurisdictions=(), doc_ids=(), as_json=False)
+    questions = ["What does the EU AI Act say about emotion recognition at work?", "And what about the US?"]
+    interrupted = AskSession(settings, options)
+    first = interrupted.answer(questions[0])
+    assert server.answered == 1
+    server.close()  # ends the session under way too
+    follow_up = interrupted.answer(questions[1])
+    assert server.answered == 1 and interrupted.remote is None
+    assert "Searched as: " in follow_up
+    local = AskSession(settings, options)
+    assert local.remote is None
+    assert [_steady(local.answer(q)) for q in questions] == [_steady(first), _steady(follow_up)]
+
+
+def test_a_server_with_other_settings_is_not_used(settings: Settings, server: AnswerServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYQA_TOP_K", "3")
+    answer = json.loads(_ask(settings, "--json", QUESTION))
+    assert server.answered == 0
+    assert len(answer["passages"]) <= 3
+def test_a_server_serves_the_index_version_a_build_publishes(
+    settings: Settings, server: AnswerServer
+) -> None:
+    index_dir = settings.index_dir
+    first = server.index_version
+    # what a build does: a new version beside the old one, then CURRENT switched to it
+    shutil.copytree(index_dir / VERSIONS_DIR / first, index_dir / VERSIONS_DIR / "rebuilt")
+    (index_dir / CURRENT_FILE).write_text("rebuilt")
+    _ask(settings, QUESTION)
+    assert server.answered == 1 and server.index_version == "rebuilt"
+
+

@@ -62,7 +62,8 @@ def test_eval_is_a_policyqa_verb() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0 and "eval" in result.output
     help_text = CliRunner().invoke(main, ["eval", "--help"]).output
-    for option in ("-k", "--out", "--pipeline", "--compare", "--generator", "--jurisdiction", "--doc"):
+    for option in ("-k", "--out", "--pipeline", "--compare", "--generator", "--jurisdiction", "--doc", "--limit",
+                   "--sample", "--seed"):
         assert option in help_text
 
 
@@ -234,3 +235,31 @@ def test_eval_set_without_valid_items_is_refused(tmp_path: Path) -> None:
                                 obj=Settings(data_dir=tmp_path / "data"))
     assert result.exit_code != 0
     assert "line 1: missing question" in result.output and "no valid item" in result.output
+
+
+def test_limit_and_a_seeded_sample_choose_the_items_and_are_recorded(small_corpus_settings: Settings,
+                                                                     tmp_path: Path) -> None:
+    eval_set = write_jsonl(tmp_path / "small.jsonl", BASELINE_ITEMS)
+    base = [str(eval_set), "--pipeline", "langchain-baseline", "-k", "3"]
+
+    def ids(out: str, *options: str) -> tuple[list[str], dict[str, Any], str]:
+        result = CliRunner().invoke(eval_command, base + ["--out", str(tmp_path / out), *options],
+                                    obj=small_corpus_settings)
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / out / "report.json").read_text(encoding="utf-8"))
+        return [r["id"] for r in report["items"]], report["summary"]["run"], result.output
+
+    first_two, run, output = ids("limit", "--limit", "2")
+    assert first_two == ["g7-001", "japan-001"] and run["limit"] == 2 and run["n_items_in_set"] == 4
+    assert "Evaluated 2 of 4 questions" in output
+    sample, run, output = ids("sample", "--sample", "2", "--seed", "7")
+    again, _, _ = ids("sample-again", "--sample", "2", "--seed", "7")
+    assert len(sample) == 2 and sample == again  # the same seed draws the same items, in file order
+    assert sample == sorted(sample, key=["g7-001", "japan-001", "us-001", "none-001"].index)
+    assert (run["sample"], run["seed"]) == (2, 7)
+    # the writer is recorded, in the run and per writer, and printed
+    assert run["generator"] == "first-two-sentences" and run["writers"] == {"first-two-sentences": 2}
+    assert re.search(r"^By writer:\nwriter\s+n_items\s+key_fact_recall", output, re.MULTILINE)
+
+    both = CliRunner().invoke(eval_command, base + ["--limit", "1", "--sample", "1"], obj=small_corpus_settings)
+    assert both.exit_code != 0 and "not both" in both.output

@@ -1,18 +1,16 @@
-"""What the web UI renders from answers: document text escaped, quotes marked, abstentions and unsupported
-sentences said plainly, and the copyable Markdown with its references."""
+"""What the web UI's HTML panels show: document text escaped, quotes marked, the opened citation marked and
+linked to its official source at its page, abstentions said plainly."""
 
 from __future__ import annotations
 
-from assistant.models import Answer, AnswerSentence, Citation
+from assistant.models import Answer, AnswerSentence
 from index.models import Passage
-from ingest.models import Chunk
 from ui.web_render import (
-    answer_markdown,
     chat_text,
     citation_choices,
     citation_html,
-    copyable_markdown,
     highlighted,
+    official_url,
     safe_url,
     sources_html,
 )
@@ -20,25 +18,10 @@ from ui.web_render import (
 HOSTILE = 'Rules <script>alert(1)</script> and [a link](javascript:alert(2)) <img src=x onerror=alert(3)>.'
 
 
-def chunk(text: str = "First sentence. The quoted  sentence\nis here. Last one.",
-          url: str = "https://ex.org/a", title: str = "Act <b>One</b>") -> Chunk:
-    return Chunk(chunk_id="doc:1", doc_id="doc", title=title, jurisdiction="eu", page_start=4, page_end=5,
-                 section="Article 5 > 1(f)", char_start=0, char_end=len(text), text=text, url=url,
-                 issuer="Council")
-
-
-def answer(text: str = "The quoted sentence is here.", supported: bool = True, **chunk_args: str) -> Answer:
-    passage = Passage(chunk(**chunk_args), 1.0, 1)
-    citation = Citation(1, passage, "The quoted sentence is here.")
-    sentence = AnswerSentence(text, (1,), 0.9 if supported else 0.1, supported)
-    return Answer(question="q", text=f"{text} [1]", citations=(citation,), passages=(passage,),
-                  abstained=False, sentences=(sentence,), support=0.9)
-
-
 def test_chat_text_leaves_no_markup_or_markdown_syntax() -> None:
-    escaped = chat_text(HOSTILE + " **bold** # $$x$$ https://a.b")
+    escaped = chat_text(HOSTILE + " **bold** # $$x$$ https://a.b - item")
     assert "<" not in escaped and ">" not in escaped
-    for syntax in ("[", "]", "(", "*", "#", "$", ":", "/"):
+    for syntax in ("[", "]", "(", "*", "#", "$", ":", "/", "-"):
         assert escaped.count(syntax) == escaped.count("\\" + syntax), syntax
 
 
@@ -49,36 +32,47 @@ def test_quote_is_marked_inside_its_escaped_passage_even_across_whitespace() -> 
     assert "<script>" not in highlighted(HOSTILE, "Rules")
 
 
-def test_sources_and_citation_views_escape_document_text_and_keep_only_web_links() -> None:
-    hostile = answer(text=HOSTILE, url="javascript:alert(4)")
-    for html in (sources_html(hostile), citation_html(hostile.citations[0])):
+def test_sources_and_citation_views_escape_document_text_and_keep_only_web_links(  # type: ignore[no-untyped-def]
+        answer_of, chunk_of) -> None:
+    hostile = answer_of(chunks=(chunk_of(text=HOSTILE, url="javascript:alert(4)"),))
+    for html in (sources_html(hostile, heading="<b>q</b>"), citation_html(hostile.citations[0])):
         assert "<script>" not in html and "<b>One</b>" not in html and "<img" not in html
-        assert "&lt;b&gt;One&lt;/b&gt;" in html
-        assert "javascript:" not in html
-    page = citation_html(answer().citations[0])
-    assert "href='https://ex.org/a'" in page and "<mark>The quoted  sentence\nis here.</mark>" in page
-    assert "Page:</b> 4–5" in page and "Article 5 &gt; 1(f)" in page
+        assert "<b>q</b>" not in html and "&lt;b&gt;One&lt;/b&gt;" in html
+        assert "href='javascript" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert safe_url("ftp://ex.org") == "" and safe_url(" http://ex.org/x ") == "http://ex.org/x"
 
 
-def test_answer_message_keeps_markers_and_flags_unsupported_sentences() -> None:
-    assert answer_markdown(answer()) == "The quoted sentence is here\\. \\[1\\]"
-    assert "*(unsupported by the cited passage)*" in answer_markdown(answer(supported=False))
-    assert citation_choices(answer()) == [("[1] Act <b>One</b>, p. 4–5", "1")]
+def test_opened_citation_shows_its_passage_and_links_the_official_pdf_at_its_page(  # type: ignore[no-untyped-def]
+        answer_of, chunk_of) -> None:
+    page = citation_html(answer_of().citations[0])
+    assert "href='https://ex.org/a.pdf#page=4'" in page
+    assert "<mark>The quoted  sentence\nis here.</mark>" in page
+    assert "Page:</b> 4–5" in page and "Article 5 &gt; 1(f)" in page and "pq-selected" in page
+    web_page = answer_of(chunks=(chunk_of(url="https://ex.org/guide"),)).citations[0]
+    assert "href='https://ex.org/guide'" in citation_html(web_page)
+    assert "No official URL recorded." in citation_html(answer_of(chunks=(chunk_of(url=""),)).citations[0])
 
 
-def test_abstention_shows_the_closest_passages() -> None:
-    passage = Passage(chunk(), 0.2, 1)
+def test_official_link_opens_a_pdf_at_the_passage_page_and_leaves_web_pages_alone(  # type: ignore[no-untyped-def]
+        chunk_of) -> None:
+    eur_lex = "https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=OJ:L_202401689"
+    assert official_url(chunk_of(url=eur_lex, page=51)) == eur_lex + "#page=51"
+    assert official_url(chunk_of(url="https://airc.nist.gov/AI_RMF_Knowledge_Base/Playbook")).endswith("/Playbook")
+    assert official_url(chunk_of(url="javascript:alert(1)//a.pdf")) == ""
+
+
+def test_sources_panel_marks_the_opened_citation_and_names_its_answer(  # type: ignore[no-untyped-def]
+        answer_of) -> None:
+    sentences = (AnswerSentence("One.", (1,), 0.9, True), AnswerSentence("Two.", (2,), 0.9, True))
+    panel = sources_html(answer_of(sentences), selected=2, heading="Cited by answer 3: q")
+    first, second = panel.split("<div class='pq-source")[1:]
+    assert "pq-selected" not in first and second.startswith(" pq-selected'") and "[2]" in second
+    assert panel.startswith("<div class='pq-note'>Cited by answer 3: q</div>")
+    assert citation_choices(answer_of()) == [("[1] Act <b>One</b>, p. 4–5", "1")]
+
+
+def test_abstention_shows_the_closest_passages(chunk_of) -> None:  # type: ignore[no-untyped-def]
     abstained = Answer(question="q", text="The indexed documents do not answer this question.", citations=(),
-                       passages=(passage,), abstained=True)
-    message = answer_markdown(abstained)
-    assert "do not answer" in message and "Closest passages" in message and "Act &lt;b&gt;One" in message
+                       passages=(Passage(chunk_of(), 0.2, 1),), abstained=True)
     assert "No answer: the closest passages." in sources_html(abstained)
-    assert "Closest passages:" in copyable_markdown(abstained)
-
-
-def test_copyable_markdown_has_the_answer_and_numbered_references() -> None:
-    text = copyable_markdown(answer())
-    assert text.startswith("The quoted sentence is here. [1]\n")
-    assert "[1] Act <b>One</b> · Council · EU · p. 4–5 · Article 5 > 1(f) <https://ex.org/a>" in text
-    assert "“The quoted sentence is here.”" in text
+    assert "Act &lt;b&gt;One" in sources_html(abstained)

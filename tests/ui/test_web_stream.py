@@ -3,6 +3,7 @@ keeps its turns, and a background build swaps in a new assistant only when it co
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ class FakeAssistant:
     fail: bool = False
     asked: list[dict[str, Any]] = field(default_factory=list)
     searcher: Any = None
-    llm: Any = None
+    writers: dict[str, Any] = field(default_factory=dict)
 
     def ask(self, question: str, *, conversation: Conversation | None = None, on_token: Any = None,
             **options: Any) -> Answer:
@@ -55,6 +56,20 @@ def test_stream_yields_the_growing_text_then_the_answer() -> None:
     text, answer = steps[-1]
     assert text == "Employers may not [1]" and answer is not None and answer.text == text
     assert conversation.turns == [answer]
+
+
+def test_a_burst_of_text_is_revealed_in_growing_steps_ending_at_word_ends() -> None:
+    text = ("Employers may not use AI systems to infer the emotions of a natural person in the workplace, "
+            "except for medical or safety reasons. [1] The prohibition applies from 2 February 2025. [2]")
+    words = text.split(" ")
+    assistant: Any = FakeAssistant(pieces=tuple(w + " " for w in words[:-1]) + (words[-1],), delay=0.0)
+    steps = list(stream_answer(assistant, "May employers…?"))
+
+    partial = [shown for shown, answer in steps if answer is None]
+    assert len(partial) >= 3, partial
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in itertools.pairwise(partial))
+    assert all(shown.endswith(" ") for shown in partial) and text.startswith(partial[-1])
+    assert steps[-1][0] == text and steps[-1][1] is not None
 
 
 def test_stream_raises_the_workers_error() -> None:
@@ -84,7 +99,7 @@ def test_build_runs_in_the_background_and_switches_assistants_when_done(
     new = FakeAssistant(searcher=FakeSearcher(chunks=(1, 2, 3, 4)))
     monkeypatch.setattr(web_state.Assistant, "load", lambda settings, embedder=None: new)
     monkeypatch.setattr(web_state, "files_to_ingest", lambda settings: [])
-    old = FakeAssistant(searcher=FakeSearcher(), llm="loaded model")
+    old = FakeAssistant(searcher=FakeSearcher(), writers={"llm": "loaded model"})
     state = web_state.AppState(Settings(corpus_dir=tmp_path), old, build=slow_build)  # type: ignore[arg-type]
 
     first = state.request_build()
@@ -94,7 +109,7 @@ def test_build_runs_in_the_background_and_switches_assistants_when_done(
     assert state.assistant is old  # chat keeps answering from the current index meanwhile
     release.set()
     assert state.wait(second, timeout=5) and state.done(first)
-    assert state.assistant is new and new.llm == "loaded model"
+    assert state.assistant is new and new.writers == {"llm": "loaded model"}
     assert builds == [False, True]
     status = state.status
     assert not status.running and "1 added" in status.describe() and "4 chunks" in status.describe()

@@ -1,17 +1,33 @@
-"""`policyqa ask`: one question, or an interactive session that keeps the conversation."""
+"""`policyqa ask`: one question, or an interactive session that keeps the conversation.
+
+A running `policyqa ui` or `policyqa serve` answers when it shares this data directory, settings, index
+version and code (ui/answer_service); otherwise this process loads the index and the model. Same output.
+
+>>> print(format_answer(answer, {"eu-ai-act-2024-1689": "EU AI Act"}))  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from assistant.conversation import Conversation
 from assistant.models import Answer
-from assistant.pipeline import GENERATORS, Assistant
-from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SearchFilters
+from ingest.models import Chunk
 from ingest.settings import Settings
+from ui.answer_service.client import RemoteSession
+from ui.answer_service.protocol import AskOptions
+
+if TYPE_CHECKING:  # loading the pipeline costs about a second, paid only when this process answers
+    from assistant.conversation import Conversation
+    from assistant.pipeline import Assistant
+
+JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan",
+                      "g7": "G7"}
 
 
 def parse_filters(jurisdiction: str | None, doc: str | None) -> SearchFilters:
@@ -21,64 +37,176 @@ def parse_filters(jurisdiction: str | None, doc: str | None) -> SearchFilters:
     return SearchFilters(jurisdictions=split(jurisdiction), doc_ids=split(doc))
 
 
-def format_answer(answer: Answer) -> str:
-    """The answer, its unsupported sentences, and its references, as a person reads them in a terminal."""
+def format_answer(answer: Answer, titles: Mapping[str, str] | None = None) -> str:
+    """The answer as a person reads it in a terminal: its text and unsupported sentences, what it was built
+    from (notices, the question as searched, the filters, the writer), and its references. `titles` names
+    documents by id (the index's titles); a document not in it is named by a passage, else by its id."""
     lines = [answer.text, ""]
     unsupported = [s for s in answer.sentences if not s.supported]
     for sentence in unsupported:
         lines.append(f"  ! unsupported (support {sentence.support:.2f}): {sentence.text}")
     if unsupported:
         lines.append("")
-    shown = answer.citations or ()
+    named = {**{p.chunk.doc_id: p.chunk.title for p in answer.passages}, **(titles or {})}
+    built_from = _built_from(answer, named)
+    if built_from:
+        lines += [*built_from, ""]
     if answer.abstained:
         lines.append("Closest passages:")
         for passage in answer.passages[:3]:
-            c = passage.chunk
-            lines.append(f"  - {c.title}, p. {_pages(c.page_start, c.page_end)}, {c.section or '(no section)'}")
-    for citation in shown:
-        c = citation.passage.chunk
-        lines.append(f"[{citation.n}] {c.title}, p. {_pages(c.page_start, c.page_end)}, {c.section or '(no section)'}")
+            lines.append(f"  - {_reference(passage.chunk)}")
+    for citation in answer.citations:
+        c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
+        lines.append(f"[{citation.n}] {_reference(c)}")
         lines.append(f"    “{citation.quote}”")
         if c.url:
-            lines.append(f"    {c.url}")
+            lines.append(f"    {page_link(c.url, c.page_start)}")
     if not answer.abstained:
         lines.append(f"(support {answer.support:.2f}; {answer.timings_ms.get('total_ms', 0):.0f} ms)")
     return "\n".join(lines)
 
 
-def _pages(start: int, end: int) -> str:
+def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
+    lines = list(answer.notices)
+    searched = answer.standalone_question
+    if searched and searched.strip() != answer.question.strip():
+        lines.append(f"Searched as: {searched}")
+    filters = answer.filters
+    if filters is not None and filters.active:
+        parts = []
+        if filters.jurisdictions:
+            names = (JURISDICTION_NAMES.get(j, j) for j in sorted(filters.jurisdictions))
+            parts.append("jurisdictions " + ", ".join(names))
+        if filters.doc_ids:
+            parts.append("documents " + ", ".join(titles.get(d, d) for d in sorted(filters.doc_ids)))
+        lines.append(f"Filters: {'; '.join(parts)}")
+    if answer.writer:
+        removed = answer.removed_sentences
+        noun = "sentence" if removed == 1 else "sentences"
+        checks = f"; {removed} {noun} removed by the checks" if removed > 0 else ""
+        lines.append(f"Written by: {answer.writer}{checks}")
+    return lines
+
+
+def _reference(chunk: Chunk) -> str:
+    pages = page_range(chunk.page_start, chunk.page_end)
+    return f"{chunk.title}, p. {pages}, {chunk.section or '(no section)'}"
+
+
+def page_range(start: int, end: int) -> str:
+    """"12" or "12–14"."""
     return str(start) if start == end else f"{start}–{end}"
+
+
+def page_link(url: str, page: int) -> str:
+    """The link that opens a PDF at `page` (`#page=N`, which browsers' PDF viewers follow); others unchanged.
+    A PDF link is one whose path ends in `.pdf` or in a `/PDF/` segment (EUR-Lex).
+
+    >>> page_link("https://nvlpubs.nist.gov/nistpubs/ai/NIST.AI.100-1.pdf", 25)
+    'https://nvlpubs.nist.gov/nistpubs/ai/NIST.AI.100-1.pdf#page=25'
+    >>> page_link("https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=OJ:L_202401689", 5)
+    'https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=OJ:L_202401689#page=5'
+    >>> page_link("https://airc.nist.gov/AI_RMF_Knowledge_Base/Playbook", 3)
+    'https://airc.nist.gov/AI_RMF_Knowledge_Base/Playbook'
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments or not (segments[-1].endswith(".pdf") or segments[-1] == "pdf") or page < 1:
+        return url
+    return urlunsplit(parts._replace(fragment=f"page={page}"))
+
+
+def answer_text(assistant: Assistant, question: str, options: AskOptions, conversation: Conversation) -> str:
+    """What `ask` prints for `question`, in this process or in the one that serves it."""
+    answer = assistant.ask(question, k=options.k, generator=options.generator, filters=options.filters,
+                           conversation=conversation)
+    if options.as_json:
+        return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
+    titles = {doc_id: record.entry.get("title", doc_id)
+              for doc_id, record in assistant.searcher.manifest.documents.items()}
+    return format_answer(answer, titles)
+
+
+class AskSession:
+    """The questions of one `ask`, answered by a running policyqa when one can, else here. When that process
+    goes away mid-session, this one loads the index and replays the earlier questions, so that a follow-up
+    keeps its context."""
+
+    def __init__(self, settings: Settings, options: AskOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.remote = RemoteSession.open(settings, options)
+        self.asked: list[str] = []
+        # without a running policyqa, load now: a missing index is reported before any prompt
+        self._local = self._load() if self.remote is None else None
+
+    def answer(self, question: str) -> str:
+        output = self.remote.ask(question) if self.remote is not None else None
+        if output is None:
+            self.remote = None
+            output = self._answer_here(question)
+        self.asked.append(question)
+        return output
+
+    def close(self) -> None:
+        if self.remote is not None:
+            self.remote.close()
+
+    def _answer_here(self, question: str) -> str:
+        replay = self._local is None
+        if self._local is None:
+            self._local = self._load()
+        assistant, conversation = self._local
+        for earlier in self.asked if replay else ():
+            answer_text(assistant, earlier, self.options, conversation)
+        return answer_text(assistant, question, self.options, conversation)
+
+    def _load(self) -> tuple[Assistant, Conversation]:
+        from assistant.conversation import Conversation
+        from assistant.pipeline import Assistant
+        from index.layout import IndexMismatchError, IndexNotBuiltError
+
+        try:
+            return Assistant.load(self.settings), Conversation()
+        except (IndexNotBuiltError, IndexMismatchError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _generator(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from assistant.pipeline import GENERATORS  # only when the option is given: the import is slow
+
+    return str(click.Choice(GENERATORS).convert(value, param, ctx))
 
 
 @click.command("ask")
 @click.argument("question", required=False)
 @click.option("-k", "--top-k", "k", type=int, default=None, help="Passages given to the answer writer.")
-@click.option("--generator", type=click.Choice(GENERATORS), default=None, help="extractive (default) or llm.")
-@click.option("--jurisdiction", default=None, help="Only these jurisdictions, comma-separated (eu,us,oecd,japan,g7).")
+@click.option("--generator", callback=_generator, default=None, metavar="[extractive|llm]",
+              help="extractive (default) or llm.")
+@click.option("--jurisdiction", default=None,
+              help="Only these jurisdictions, comma-separated (eu,us,oecd,japan,g7).")
 @click.option("--doc", default=None, help="Only these document ids, comma-separated.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
-def ask(settings: Settings, question: str | None, k: int | None, generator: str | None, jurisdiction: str | None,
-        doc: str | None, as_json: bool) -> None:
+def ask(settings: Settings, question: str | None, k: int | None, generator: str | None,
+        jurisdiction: str | None, doc: str | None, as_json: bool) -> None:
     """Answer QUESTION with cited passages; without QUESTION, start an interactive session."""
-    try:
-        assistant = Assistant.load(settings)
-    except (IndexNotBuiltError, IndexMismatchError) as exc:
-        raise click.ClickException(str(exc)) from exc
     filters = parse_filters(jurisdiction, doc)
-    conversation = Conversation()
-    questions = [question] if question else _prompted()
-    for text in questions:
-        answer = assistant.ask(text, k=k, generator=generator, filters=filters, conversation=conversation)
-        if as_json:
-            click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            click.echo(format_answer(answer))
-        if not question:
-            click.echo("")
+    options = AskOptions(k=k, generator=generator, jurisdictions=tuple(sorted(filters.jurisdictions)),
+                         doc_ids=tuple(sorted(filters.doc_ids)), as_json=as_json)
+    session = AskSession(settings, options)
+    try:
+        for text in [question] if question else _prompted():
+            click.echo(session.answer(text))
+            if not question:
+                click.echo("")
+    finally:
+        session.close()
 
 
-def _prompted():  # type: ignore[no-untyped-def]
+def _prompted() -> Iterator[str]:
     click.echo("Ask about the indexed AI-policy documents; follow-up questions keep the context. "
                "An empty line or Ctrl-D ends the session.")
     while True:

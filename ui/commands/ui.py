@@ -1,10 +1,19 @@
-"""`policyqa ui`: the web UI on this machine (127.0.0.1 by default), optionally behind a login."""
+"""`policyqa ui`: the web UI on this machine (127.0.0.1 by default), optionally behind a login; while it runs
+it also answers `policyqa ask` for its data directory (ui/answer_service).
+
+    $ policyqa ui --port 7860
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant
 
 
 @click.command("ui")
@@ -16,6 +25,7 @@ from ingest.settings import Settings
 @click.pass_obj
 def ui_command(settings: Settings, host: str | None, port: int | None, auth: str | None, share: bool) -> None:
     """Serve the chat and documents UI in the browser."""
+    from ui.answer_service.server import AnswerServer
     from ui.web import create_app, launch_app, parse_auth
 
     try:
@@ -29,5 +39,26 @@ def ui_command(settings: Settings, host: str | None, port: int | None, auth: str
     if share and not (auth or settings.ui_auth):
         click.echo("Warning: --share without --auth: anyone with the public link can use the UI and add "
                    "documents.", err=True)
-    demo = create_app(settings)
-    launch_app(demo, settings, host=host, port=port, auth=auth, share=share)
+    assistant = _loaded(settings)
+    # without an index, the app itself says how to build one
+    demo = create_app(settings, assistant) if assistant is not None else create_app(settings)
+    # `policyqa ask` answered from this process's memory while it runs (ui/answer_service)
+    server = AnswerServer(settings, assistant) if assistant is not None else None
+    if server is not None:
+        server.start()
+    try:
+        launch_app(demo, settings, host=host, port=port, auth=auth, share=share)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _loaded(settings: Settings) -> Assistant | None:
+    """The assistant, or None without a usable index (the app then says how to build one)."""
+    from assistant.pipeline import Assistant
+    from index.layout import IndexMismatchError, IndexNotBuiltError
+
+    try:
+        return Assistant.load(settings)
+    except (IndexNotBuiltError, IndexMismatchError):
+        return None

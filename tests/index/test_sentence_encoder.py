@@ -1,0 +1,82 @@
+"""The shipped model run by torch alone (index/sentence_encoder.py) against sentence-transformers running it:
+the same vectors and tokens on real corpus text; a model of another shape is left to sentence-transformers;
+and loading the shipped model imports neither sentence-transformers nor transformers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import Embedder, resolve_model_path
+from index.sentence_encoder import BertSentenceEncoder
+from ingest.settings import DEFAULT_EMBEDDER
+
+REPO = Path(__file__).resolve().parents[2]
+SHORT_DOCUMENTS = ("japan-ai-basic-plan-trustworthy-ai-2026.txt",
+                   "g7-leaders-statement-hiroshima-ai-process-2023.md", "us-eo-14179-2025.md")
+
+
+@pytest.fixture(scope="module")
+def model_folder() -> Path:
+    path, is_local = resolve_model_path(DEFAULT_EMBEDDER)
+    assert is_local, "the default model ships in a pip package"
+    return Path(path)
+
+
+@pytest.fixture(scope="module")
+def texts(shared_corpus: Path) -> list[str]:
+    """Paragraphs of real documents, short and long (one beyond the model's 256 tokens), and questions."""
+    paragraphs = [p.strip() for name in SHORT_DOCUMENTS
+                  for p in (shared_corpus / name).read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return [*paragraphs[:60], " ".join(paragraphs), "What are the four functions of the AI RMF?", "AI"]
+
+
+def test_shipped_model_gives_the_vectors_and_tokens_sentence_transformers_gives(model_folder: Path,
+                                                                                texts: list[str]) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    encoder = BertSentenceEncoder.load(model_folder)
+    assert encoder is not None
+    reference = SentenceTransformer(str(model_folder), device="cpu", local_files_only=True)
+    ours = encoder.encode(texts, batch_size=8)
+    theirs = reference.encode(texts, batch_size=8, convert_to_numpy=True, normalize_embeddings=True)
+    assert ours.shape == theirs.shape == (len(texts), reference.get_embedding_dimension())
+    assert float(np.abs(ours - theirs).max()) < 1e-5
+    one = encoder.encode([texts[-2]], batch_size=8)  # a batch of one is not padded
+    assert float(np.abs(one[0] - theirs[-2]).max()) < 1e-5
+    for text in texts:
+        assert (encoder.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
+                == reference.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+    assert encoder.max_seq_length == reference.max_seq_length
+
+
+def test_a_model_of_another_shape_is_left_to_sentence_transformers(model_folder: Path,
+                                                                    tmp_path: Path) -> None:
+    folder = tmp_path / "cls-pooled"
+    folder.mkdir()
+    for item in model_folder.iterdir():  # the weights are linked, not copied
+        (folder / item.name).symlink_to(item)
+    (folder / "1_Pooling").unlink()
+    (folder / "1_Pooling").mkdir()
+    pooling = json.loads((model_folder / "1_Pooling" / "config.json").read_text())
+    (folder / "1_Pooling" / "config.json").write_text(
+        json.dumps({**pooling, "pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}))
+    assert BertSentenceEncoder.load(folder) is None
+    embedder = Embedder.load(str(folder))
+    assert type(embedder.model).__name__ == "SentenceTransformer"
+    assert embedder.encode(["Prohibited AI practices"]).shape == (1, embedder.dimension)
+
+
+def test_loading_the_shipped_model_imports_neither_sentence_transformers_nor_transformers() -> None:
+    script = ("import sys; from index.embed import Embedder; from ingest.settings import DEFAULT_EMBEDDER; "
+              "e = Embedder.load(DEFAULT_EMBEDDER); assert e.encode(['x']).shape == (1, 384); "
+              "print(sorted(m for m in ('sentence_transformers', 'transformers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stderr
+    assert "Loading weights" not in done.stderr

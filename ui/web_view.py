@@ -1,0 +1,42 @@
+"""What the chat's components show for a session: the sources panel and citation choices of the answer in
+focus, the copy box, and an opened citation. Every handler of the chat builds its outputs from these, so the
+panel always belongs to the answer it says it does.
+
+>>> focus_heading(ChatSession())
+''
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assistant.models import Citation
+from ui.web_render import citation_choices, sources_html
+from ui.web_session import ChatSession
+
+
+def focus_heading(session: ChatSession) -> str:
+    """Which answer the sources panel shows: 'Cited by answer 2' or 'Cited by the written answer 2'."""
+    for turn in session.turns:
+        if session.focus == turn.key:
+            return f"Cited by answer {turn.number}: {turn.question}"
+        if session.focus == turn.written_key:
+            return f"Cited by the written answer {turn.number}: {turn.question}"
+    return ""
+
+
+def sources_view(session: ChatSession, selected: int | None = None) -> str:
+    return sources_html(session.focused, selected, focus_heading(session))
+
+
+def choices_view(session: ChatSession, selected: int | None = None) -> Any:
+    choices = citation_choices(session.focused)
+    return gr.update(choices=choices, value=str(selected) if selected else None, visible=bool(choices))
+
+
+def find_citation(session: ChatSession, key: str, n: int) -> Citation | None:
+    """Citation `n` of the answer shown under `key` (numbers run in the order the answer cites)."""
+    answer = session.answer_of(key)
+    return next((c for c in answer.citations if c.n == n), None) if answer is not None else None
