@@ -58,6 +58,7 @@ class Settings:
     abstain_threshold: float = 0.0
     support_threshold: float = 0.0
     max_upload_mb: int = 50
+    max_question_chars: int = 2000  # a longer question is refused before any search (0: no bound)
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_auth: str = ""  # "user:password"

@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from index.models import SearchFilters
+from ui.limits import QuestionTooLongError, check_question
 from ui.web_chat import AskOptions, stream_answer
 from ui.web_export import SCOPES, copy_text
 from ui.web_message import chat_history
@@ -53,6 +54,12 @@ class ChatHandlers:
         turn = session.start(question)
         session.focus = ""
         skip = gr.skip()
+        try:
+            check_question(question, self.state.settings.max_question_chars)
+        except QuestionTooLongError as exc:
+            turn.error = f"Not answered: {exc}."
+            yield "", chat_history(session), skip, skip, skip, skip, skip, session
+            return
         yield ("", chat_history(session), sources_html(None), choices_view(session), "",
                gr.update(**HIDDEN_PAGE), copy_text(session), session)
         options = AskOptions(k=int(k) if k else None, generator="extractive",

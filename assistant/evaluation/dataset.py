@@ -125,7 +125,7 @@ def _jsonl_rows(text: str) -> list[tuple[int, Any]]:
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in ("question", "answer") if name not in header]
     if missing:
@@ -135,9 +135,15 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     reader.fieldnames = header
     rows: list[tuple[int, Any]] = []
     start = reader.line_num + 1
-    for record in reader:
-        rows.append((start, _csv_record(record, derive_key_facts="key_facts" not in header)))
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            # strict: a quote left open or closed mid-field fails here instead of merging rows into one
+            rows.append((start, _csv_record(record, derive_key_facts="key_facts" not in header)))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a field over the csv module's limit, or a quote where none may stand
+        raise EvalSetError(f"{path}: line {start}: malformed CSV ({exc}, read up to line "
+                           f"{reader.reader.line_num}); check the quoting "
+                           f"(a field may hold at most {csv.field_size_limit():,} characters)") from exc
     return rows
 
 

@@ -21,6 +21,7 @@ from ingest.models import Chunk
 from ingest.settings import Settings
 from ui.answer_service.client import RemoteSession
 from ui.answer_service.protocol import AskOptions
+from ui.limits import check_question
 
 if TYPE_CHECKING:  # loading the pipeline costs about a second, paid only when this process answers
     from assistant.conversation import Conversation
@@ -196,9 +197,16 @@ def ask(settings: Settings, question: str | None, k: int | None, generator: str 
     filters = parse_filters(jurisdiction, doc)
     options = AskOptions(k=k, generator=generator, jurisdictions=tuple(sorted(filters.jurisdictions)),
                          doc_ids=tuple(sorted(filters.doc_ids)), as_json=as_json)
+    if question:
+        check_question(question, settings.max_question_chars)  # refused before the index is loaded
     session = AskSession(settings, options)
     try:
         for text in [question] if question else _prompted():
+            try:
+                check_question(text, settings.max_question_chars)
+            except ValueError as exc:
+                click.echo(f"policyqa: error: {exc}", err=True)
+                continue
             click.echo(session.answer(text))
             if not question:
                 click.echo("")
