@@ -60,12 +60,13 @@ class Assistant:
     @property
     def abstention(self) -> AbstentionPolicy:
         policy = AbstentionPolicy()
-        return replace(policy, threshold=self.settings.abstain_threshold) if self.settings.abstain_threshold \
-            else policy
+        return policy if self.settings.abstain_threshold is None \
+            else replace(policy, threshold=self.settings.abstain_threshold)
 
     @property
     def support_threshold(self) -> float:
-        return self.settings.support_threshold or DEFAULT_SUPPORT_THRESHOLD
+        threshold = self.settings.support_threshold
+        return DEFAULT_SUPPORT_THRESHOLD if threshold is None else threshold
 
     def writer(self, name: str) -> Writer:
         if name not in self.writers:

