@@ -76,8 +76,12 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.Abort, click.UsageError, OneLineError):
+        except (click.exceptions.Exit, click.Abort, OneLineError):
             raise
+        except click.UsageError as exc:  # a bad option or argument: one line too, with click's exit status 2
+            if ctx.params.get("debug"):
+                raise
+            raise OneLineError(exc.format_message(), exc.exit_code) from exc
         except click.ClickException as exc:  # a verb's own refusal: the same one-line form
             if ctx.params.get("debug") and exc.__cause__ is not None:
                 raise exc.__cause__ from exc  # what the verb caught, with its traceback

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from assistant.models import Answer
-from index.models import SearchFilters
 from ingest.models import Chunk
 from ingest.settings import Settings
 from ui.answer_service.client import RemoteSession
 from ui.answer_service.protocol import AskOptions
+from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters
 from ui.limits import check_question
 
 if TYPE_CHECKING:  # loading the pipeline costs about a second, paid only when this process answers
@@ -29,13 +29,6 @@ if TYPE_CHECKING:  # loading the pipeline costs about a second, paid only when t
 
 JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan",
                       "g7": "G7"}
-
-
-def parse_filters(jurisdiction: str | None, doc: str | None) -> SearchFilters:
-    def split(value: str | None) -> frozenset[str]:
-        return frozenset(v.strip() for v in (value or "").split(",") if v.strip())
-
-    return SearchFilters(jurisdictions=split(jurisdiction), doc_ids=split(doc))
 
 
 def format_answer(answer: Answer, titles: Mapping[str, str] | None = None) -> str:
@@ -186,9 +179,8 @@ def _generator(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("-k", "--top-k", "k", type=int, default=None, help="Passages given to the answer writer.")
 @click.option("--generator", callback=_generator, default=None, metavar="[extractive|llm]",
               help="extractive (default) or llm.")
-@click.option("--jurisdiction", default=None,
-              help="Only these jurisdictions, comma-separated (eu,us,oecd,japan,g7).")
-@click.option("--doc", default=None, help="Only these document ids, comma-separated.")
+@click.option("--jurisdiction", default=None, help=JURISDICTION_HELP)
+@click.option("--doc", default=None, help=DOC_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
 def ask(settings: Settings, question: str | None, k: int | None, generator: str | None,

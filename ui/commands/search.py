@@ -9,10 +9,10 @@ import click
 
 from index.embed import ModelNotFoundError
 from index.layout import IndexMismatchError, IndexNotBuiltError
-from index.models import SEARCH_MODES, Passage, SearchFilters
+from index.models import SEARCH_MODES, Passage
 from index.search import Searcher
-from ingest.models import JURISDICTIONS
 from ingest.settings import Settings
+from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters
 
 EXCERPT_CHARS = 300
 
@@ -24,9 +24,9 @@ EXCERPT_CHARS = 300
 @click.option("--mode", type=click.Choice(SEARCH_MODES), default=None,
               help="Dense vectors, BM25, or both fused (default: the search_mode setting, hybrid).")
 @click.option("--jurisdiction", default="", metavar="J1,J2",
-              help=f"Only these jurisdictions, comma-separated ({', '.join(JURISDICTIONS)}).")
+              help=JURISDICTION_HELP)
 @click.option("--doc", "docs", default="", metavar="ID1,ID2",
-              help="Only these document ids, comma-separated.")
+              help=DOC_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of passages instead of text.")
 @click.pass_obj
 def search(settings: Settings, query: str, k: int | None, mode: str | None, jurisdiction: str, docs: str,
@@ -35,6 +35,7 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
 
     Exits with status 1 when there is no index yet or it was built with another model.
     """
+    parse_filters(jurisdiction, docs)  # a bad jurisdiction is refused before the index is loaded
     try:
         searcher = Searcher.load(settings)
     except IndexNotBuiltError:
@@ -54,25 +55,6 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
         return
     for passage in passages:
         click.echo(format_passage(passage))
-
-
-def parse_filters(jurisdiction: str, docs: str, indexed: set[str]) -> SearchFilters:
-    """The --jurisdiction and --doc options as filters; an unknown value fails with the valid ones."""
-    jurisdictions = _split(jurisdiction)
-    unknown = sorted(jurisdictions - set(JURISDICTIONS))
-    if unknown:
-        raise click.BadParameter(f"unknown jurisdiction(s) {', '.join(unknown)}; valid jurisdictions are: "
-                                 f"{', '.join(JURISDICTIONS)}", param_hint="--jurisdiction")
-    doc_ids = _split(docs)
-    unknown = sorted(doc_ids - indexed)
-    if unknown:
-        raise click.BadParameter(f"document(s) {', '.join(unknown)} not in the index; indexed documents are: "
-                                 f"{', '.join(sorted(indexed))}", param_hint="--doc")
-    return SearchFilters(jurisdictions=frozenset(jurisdictions), doc_ids=frozenset(doc_ids))
-
-
-def _split(value: str) -> set[str]:
-    return {part.strip() for part in value.split(",") if part.strip()}
 
 
 def format_passage(passage: Passage) -> str:
