@@ -11,7 +11,7 @@ from typing import Literal
 from ingest.loaders.text import front_matter_title, markdown_to_plain
 from ingest.models import SourceEntry
 
-Status = Literal["present", "missing", "modified", "extra"]
+Status = Literal["present", "missing", "modified", "extra", "refused"]
 CORPUS_SUFFIXES = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
 SYNC_SIDECAR = ".policyqa-sync.json"
 _HEAD_BYTES = 256 * 1024  # a title sits near the top; no need to read a whole large file
@@ -25,6 +25,7 @@ class DocumentStatus:
     entry: SourceEntry
     path: Path
     status: Status
+    reason: str = ""  # why a "refused" file is not read
 
 
 def sha256_file(path: Path) -> str:
@@ -37,21 +38,47 @@ def sha256_file(path: Path) -> str:
 
 
 def corpus_status(entries: list[SourceEntry], corpus_dir: Path) -> list[DocumentStatus]:
-    """Manifest documents in manifest order, then the directory's extra documents by file name."""
+    """Manifest documents in manifest order, then the directory's extra documents by file name. A file that
+    is not a regular file inside the corpus folder, links resolved, is "refused" with its reason, never read."""
     corpus_dir = Path(corpus_dir)
-    statuses = [_entry_status(entry, corpus_dir / entry.file) for entry in entries]
+    statuses = [_entry_status(entry, corpus_dir / entry.file, corpus_dir) for entry in entries]
     named = {entry.file for entry in entries}
-    statuses += [
-        DocumentStatus(infer_entry(path), path, "extra")
-        for path in _document_files(corpus_dir)
-        if path.name not in named
-    ]
+    for path in _document_files(corpus_dir):
+        if path.name in named:
+            continue
+        reason = refusal(path, corpus_dir)
+        if reason:
+            statuses.append(DocumentStatus(SourceEntry(id=path.stem, file=path.name, title=path.stem,
+                                                       jurisdiction="unknown"), path, "refused", reason))
+        else:
+            statuses.append(DocumentStatus(infer_entry(path), path, "extra"))
     return statuses
 
 
-def _entry_status(entry: SourceEntry, path: Path) -> DocumentStatus:
-    if not path.is_file():
+def refusal(path: Path, corpus_dir: Path) -> str:
+    """Why `path` may not be read as a document of `corpus_dir` ("" when it may): after resolving links it
+    must be a regular file inside the folder, so that a link cannot make any file the process reads servable.
+
+    >>> refusal(Path("/etc/hostname"), Path("corpus/documents"))
+    'a link or path that leads outside the corpus folder'
+    """
+    try:
+        real = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link, a loop
+        return "a link to nothing"
+    if not real.is_relative_to(Path(corpus_dir).resolve()):
+        return "a link or path that leads outside the corpus folder"
+    if not real.is_file():
+        return "not a regular file"
+    return ""
+
+
+def _entry_status(entry: SourceEntry, path: Path, corpus_dir: Path) -> DocumentStatus:
+    if not path.is_file() and not path.is_symlink() and not path.exists():
         return DocumentStatus(entry, path, "missing")
+    reason = refusal(path, corpus_dir)
+    if reason:
+        return DocumentStatus(entry, path, "refused", reason)
     if entry.sha256 and sha256_file(path) != entry.sha256:
         return DocumentStatus(entry, path, "modified")
     return DocumentStatus(entry, path, "present")
@@ -63,7 +90,7 @@ def _document_files(corpus_dir: Path) -> list[Path]:
     return sorted(
         path
         for path in corpus_dir.iterdir()
-        if path.is_file()
+        if (path.is_symlink() or not path.is_dir())  # links and special files too: they are refused, said so
         and not path.name.startswith(".")  # temp files of an interrupted sync, the sidecar, editor files
         and path.name != SYNC_SIDECAR
         and path.suffix.lower() in CORPUS_SUFFIXES

@@ -98,7 +98,8 @@ def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: 
     corpus_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
     for existing in corpus_dir.iterdir():
-        if existing.is_file() and existing.stat().st_size == size and sha256_file(existing) == digest:
+        if (existing.is_file() and not existing.is_symlink() and existing.stat().st_size == size
+                and sha256_file(existing) == digest):
             raise UploadError(f"this document is already in the corpus as {existing.name}")
     path = _write_new(corpus_dir, name, data, taken_ids)
     note = f" (stored as {path.name}: {name} was taken)" if path.name != name else ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from ingest.chunk import ChunkingParams
-from ingest.corpus_files import chunking_params, files_to_ingest
+from ingest.corpus_files import chunking_params, files_to_ingest, select_corpus_files
 from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
@@ -79,3 +80,32 @@ def test_chunking_params_come_from_the_settings() -> None:
     assert chunking_params(Settings()) == ChunkingParams(
         target_tokens=Settings.chunk_target_tokens, max_tokens=Settings.chunk_max_tokens,
         overlap_tokens=Settings.chunk_overlap_tokens, min_tokens=Settings.chunk_min_tokens)
+
+
+def test_links_out_of_the_corpus_folder_and_special_files_are_refused_with_a_reason(tmp_path: Path,
+                                                                                     settings: Settings) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    folder = settings.corpus_dir
+    (folder / "escape.txt").symlink_to(outside)
+    (folder / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (folder / "inside.md").symlink_to(folder / "my-notes.md")  # a link that stays inside is a document
+    os.mkfifo(folder / "pipe.txt")
+    selection = select_corpus_files(settings)
+    names = [path.name for path, _ in selection.files]
+    assert "escape.txt" not in names and "dangling.md" not in names and "pipe.txt" not in names
+    assert "inside.md" in names and "my-notes.md" in names
+    assert sorted(selection.refused) == [
+        "dangling.md: skipped: a link to nothing",
+        "escape.txt: skipped: a link or path that leads outside the corpus folder",
+        "pipe.txt: skipped: not a regular file"]
+
+
+def test_a_manifest_document_that_is_a_link_out_of_the_folder_is_refused(tmp_path: Path,
+                                                                         settings: Settings,
+                                                                         shared_corpus: Path) -> None:
+    (settings.corpus_dir / PRESENT).unlink()
+    (settings.corpus_dir / PRESENT).symlink_to(shared_corpus / PRESENT)  # same bytes, outside the folder
+    selection = select_corpus_files(settings)
+    assert PRESENT not in [path.name for path, _ in selection.files]
+    assert selection.refused == [f"{PRESENT}: skipped: a link or path that leads outside the corpus folder"]

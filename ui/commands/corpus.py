@@ -67,17 +67,20 @@ def sync(settings: Settings, mirror: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.pass_obj
 def list_documents(settings: Settings, as_json: bool) -> None:
-    """Show each document's status (present, missing, modified, extra), id, jurisdiction, file and title."""
+    """Show each document's status (present, missing, modified, extra, refused), id, jurisdiction, file and
+    title (for a refused file: why it is not read)."""
     statuses = corpus_status(_manifest(settings), settings.corpus_dir)
     if as_json:
         rows = [
-            {"status": s.status, **_entry_dict(s.entry), "path": str(s.path)}
+            {"status": s.status, **_entry_dict(s.entry), "path": str(s.path),
+             **({"reason": s.reason} if s.reason else {})}
             for s in statuses
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = [("STATUS", "ID", "JURISDICTION", "FILE", "TITLE")] + [
-        (s.status, s.entry.id, s.entry.jurisdiction, s.entry.file, _shorten(s.entry.title)) for s in statuses
+        (s.status, s.entry.id, s.entry.jurisdiction, s.entry.file, _shorten(s.reason or s.entry.title))
+        for s in statuses
     ]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:

@@ -13,7 +13,7 @@ import click
 from index.build import BuildLockedError, BuildReport, build_index, full_rebuild_reason
 from index.embed import ModelNotFoundError, model_fingerprint
 from index.layout import IndexMismatchError, current_version_dir, read_manifest
-from ingest.corpus_files import files_to_ingest
+from ingest.corpus_files import select_corpus_files
 from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.models import SourceEntry
@@ -216,6 +216,9 @@ def status_lines(state: IndexStatus) -> list[str]:
 
 def _corpus_files(settings: Settings) -> list[tuple[Path, SourceEntry]]:
     try:
-        return files_to_ingest(settings)
+        selection = select_corpus_files(settings)
     except ManifestError as exc:
         raise click.ClickException(str(exc)) from exc
+    for line in selection.refused:  # one line each, and the other documents go on
+        click.echo(line, err=True)
+    return selection.files

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ingest.corpus_files import chunking_params, files_to_ingest
+from ingest.corpus_files import chunking_params, select_corpus_files
 from ingest.errors import ManifestError
 from ingest.models import DocumentReport
 from ingest.pipeline import IngestResult, ingest_files
@@ -30,9 +30,12 @@ def ingest(settings: Settings, out: Path | None) -> None:
     """
     try:
         params = chunking_params(settings)
-        files = files_to_ingest(settings)
+        selection = select_corpus_files(settings)
     except (ManifestError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    for line in selection.refused:
+        click.echo(line, err=True)
+    files = selection.files
     if not files:
         click.echo(f"No documents to ingest in {settings.corpus_dir}; run `policyqa corpus sync` first "
                    "or put documents there.", err=True)
