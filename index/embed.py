@@ -64,23 +64,20 @@ def _fingerprint(path: str, is_local: bool) -> str:
 
 
 
-# Query-time inputs (a query, a few dozen sentences): one thread answers a query in ~10 ms, where two threads
-# that compete with any other busy process spin for ~500 ms. Index builds keep every thread.
-SMALL_INPUT = 256
+# A process that answers queries encodes a query or a few dozen sentences at a time: one thread does that in
+# ~10 ms, where two threads that compete with any other busy process spin for ~500 ms. Torch's thread count is
+# process-wide, so it is set once, when a process takes the role (`use_query_threads`), never around each
+# encode (concurrent requests would leave the process at whichever count was restored last). A process that
+# only builds keeps torch's default, one thread per core.
+QUERY_THREADS = 1
 
 
-@contextmanager
-def _torch_threads(count: int | None) -> Iterator[None]:
+def use_query_threads() -> None:
+    """Make this process encode with QUERY_THREADS threads: called once by `search`, `ask`, `eval`, `serve` and
+    `ui` before they load the index (an index build inside `ui` then runs with the same count)."""
     import torch
 
-    previous = torch.get_num_threads()
-    if count is not None and count != previous:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != previous:
-            torch.set_num_threads(previous)
+    torch.set_num_threads(QUERY_THREADS)
 
 
 # A load shorter than this shows no progress bar ("Loading weights" takes ~20 ms for the shipped model).
@@ -155,9 +152,8 @@ class Embedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with _torch_threads(1 if len(texts) <= SMALL_INPUT else None):
-            vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
-                                        convert_to_numpy=True, normalize_embeddings=True)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
+                                    convert_to_numpy=True, normalize_embeddings=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def describe(self) -> str:

@@ -158,8 +158,10 @@ class AskSession:
     def _load(self) -> tuple[Assistant, Conversation]:
         from assistant.conversation import Conversation
         from assistant.pipeline import Assistant
+        from index.embed import use_query_threads
         from index.layout import IndexMismatchError, IndexNotBuiltError
 
+        use_query_threads()
         try:
             return Assistant.load(self.settings), Conversation()
         except (IndexNotBuiltError, IndexMismatchError) as exc:

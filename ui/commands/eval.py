@@ -17,6 +17,7 @@ from assistant.evaluation.dataset import EvalItem, EvalSetError, load_eval_set
 from assistant.evaluation.report import format_value, load_report, write_reports
 from assistant.evaluation.runner import SUMMARY_COUNTS, SUMMARY_METRICS, WRITER_METRICS, AnswerFn, evaluate
 from assistant.pipeline import GENERATORS, Assistant
+from index.embed import use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SearchFilters
 from ingest.errors import ManifestError
@@ -159,6 +160,7 @@ def _answer_fn(settings: Settings, pipeline: str, k: int, generator: str | None,
                    f"({settings.data_dir / 'baseline' / baseline.key})")
         return (lambda question: baseline.ask(question, k=k, filters=filters)), {
             "generator": BASELINE_WRITER, "baseline_key": baseline.key}
+    use_query_threads()
     try:
         assistant = Assistant.load(settings)
     except (IndexNotBuiltError, IndexMismatchError) as exc:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from index.embed import ModelNotFoundError
+from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SEARCH_MODES, Passage
 from index.search import Searcher
@@ -36,6 +36,7 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
     Exits with status 1 when there is no index yet or it was built with another model.
     """
     parse_filters(jurisdiction, docs)  # a bad jurisdiction is refused before the index is loaded
+    use_query_threads()
     try:
         searcher = Searcher.load(settings)
     except IndexNotBuiltError:

@@ -21,9 +21,11 @@ from ingest.settings import Settings
 def serve(settings: Settings) -> None:
     """Answer `policyqa ask` from memory until interrupted, so that each ask skips loading."""
     from assistant.pipeline import Assistant
+    from index.embed import use_query_threads
     from index.layout import IndexMismatchError, IndexNotBuiltError
     from ui.answer_service.server import AnswerServer, answering
 
+    use_query_threads()
     try:
         assistant = Assistant.load(settings)
     except (IndexNotBuiltError, IndexMismatchError) as exc:

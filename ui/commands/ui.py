@@ -56,8 +56,10 @@ def ui_command(settings: Settings, host: str | None, port: int | None, auth: str
 def _loaded(settings: Settings) -> Assistant | None:
     """The assistant, or None without a usable index (the app then says how to build one)."""
     from assistant.pipeline import Assistant
+    from index.embed import use_query_threads
     from index.layout import IndexMismatchError, IndexNotBuiltError
 
+    use_query_threads()
     try:
         return Assistant.load(settings)
     except (IndexNotBuiltError, IndexMismatchError):
