@@ -41,6 +41,7 @@ from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
 from ingest.corpus_status import sha256_file
+from ingest.limits import DocumentLimits
 from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_files
 from ingest.settings import Settings
@@ -186,7 +187,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         # The model loads (seconds of imports and weights) while worker processes read the documents.
         loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size)
         ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
-                                workers=settings.ingest_workers)
+                                workers=settings.ingest_workers, limits=DocumentLimits.from_settings(settings))
         embedder = embedder or loading.result()
     fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {
         doc.entry.id: (doc.entry, list(doc.chunks)) for doc in ingested.documents}

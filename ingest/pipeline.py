@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ingest.chunk import ChunkingParams, TokenCounter, chunk_blocks, estimate_tokens
 from ingest.clean import fix_spacing, normalize_unicode, recurring_edge_lines, strip_page_furniture
 from ingest.errors import IngestError
+from ingest.limits import DEFAULT_LIMITS, DocumentLimits
 from ingest.loaders import load_document
 from ingest.models import Chunk, DocumentReport, LoadedDocument, SourceEntry
 from ingest.structure import Line, build_blocks
@@ -48,8 +49,11 @@ def clean_lines(document: LoadedDocument) -> list[Line]:
 
 
 def ingest_document(path: Path, entry: SourceEntry, params: ChunkingParams,
-                    count: TokenCounter = estimate_tokens) -> IngestedDocument:
-    """Load and chunk one file; raises `IngestError` naming the file and the problem."""
+                    count: TokenCounter = estimate_tokens, limits: DocumentLimits = DEFAULT_LIMITS
+                    ) -> IngestedDocument:
+    """Load and chunk one file within `limits`; raises `IngestError` naming the file and the problem."""
+    if path.is_file():  # a missing file is reported by load_document
+        limits.check_before_reading(path)
     document = load_document(path, entry)
     blocks = build_blocks(clean_lines(document), markdown=document.kind == "markdown",
                           blank_separates=document.kind != "pdf")
@@ -61,6 +65,7 @@ def ingest_document(path: Path, entry: SourceEntry, params: ChunkingParams,
         warnings.append(f"{len(empty_pages)} page(s) without text: {shown}")
     if not chunks:
         raise IngestError(path, "no text left to index after cleaning")
+    limits.check_chunks(path, len(chunks))
     report = DocumentReport(doc_id=entry.id, file=path.name, pages=len(document.pages), characters=len(text),
                             chunks=len(chunks), warnings=tuple(warnings))
     return IngestedDocument(entry=entry, text=text, chunks=tuple(chunks), report=report)
@@ -81,11 +86,12 @@ class IngestResult:
 
 
 def ingest_files(files: Iterable[tuple[Path, SourceEntry]], params: ChunkingParams,
-                 count: TokenCounter = estimate_tokens, progress: bool = False, workers: int = 0) -> IngestResult:
-    """Ingest every file, in `workers` processes (0: one per CPU); a file that fails is reported and the
-    others still go through. Results keep the order of `files`."""
+                 count: TokenCounter = estimate_tokens, progress: bool = False, workers: int = 0,
+                 limits: DocumentLimits = DEFAULT_LIMITS) -> IngestResult:
+    """Ingest every file, in `workers` processes (0: one per CPU); a file that fails or is over `limits` is
+    reported and the others still go through. Results keep the order of `files`."""
     items = list(files)
-    outcomes = _ingest_outcomes(items, params, count, progress, worker_count(workers, len(items)))
+    outcomes = _ingest_outcomes(items, params, count, progress, worker_count(workers, len(items)), limits)
     documents: list[IngestedDocument] = []
     failures: list[DocumentReport] = []
     for (path, entry), outcome in zip(items, outcomes):
@@ -102,10 +108,10 @@ def worker_count(requested: int, files: int) -> int:
 
 
 def _ingest_or_error(path: Path, entry: SourceEntry, params: ChunkingParams,
-                     count: TokenCounter) -> IngestedDocument | str:
+                     count: TokenCounter, limits: DocumentLimits) -> IngestedDocument | str:
     # The message, not the exception, crosses the process boundary: IngestError(path, problem) does not unpickle.
     try:
-        return ingest_document(path, entry, params, count)
+        return ingest_document(path, entry, params, count, limits)
     except IngestError as exc:
         return str(exc)
 
@@ -128,7 +134,7 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingParams, count: TokenCounter,
-                     progress: bool, workers: int) -> list[IngestedDocument | str]:
+                     progress: bool, workers: int, limits: DocumentLimits) -> list[IngestedDocument | str]:
     bar = tqdm(total=len(items), desc="ingest", unit="doc", disable=not progress)
     outcomes: list[IngestedDocument | str | None] = [None] * len(items)
     if workers > 1:
@@ -139,7 +145,8 @@ def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingPara
         try:
             with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent,
                                      initargs=(os.getpid(),)) as pool:
-                futures = {pool.submit(_ingest_or_error, *items[i], params, count): i for i in largest_first}
+                futures = {pool.submit(_ingest_or_error, *items[i], params, count, limits): i
+                           for i in largest_first}
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
                     bar.update()
@@ -149,7 +156,7 @@ def _ingest_outcomes(items: list[tuple[Path, SourceEntry]], params: ChunkingPara
             pass
     for position, (path, entry) in enumerate(items):
         if outcomes[position] is None:
-            outcomes[position] = _ingest_or_error(path, entry, params, count)
+            outcomes[position] = _ingest_or_error(path, entry, params, count, limits)
             bar.update()
     bar.close()
     return [outcome for outcome in outcomes if outcome is not None]

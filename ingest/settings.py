@@ -70,6 +70,9 @@ class Settings:
     abstain_threshold: float | None = None  # None: the calibrated default; 0 is a threshold like any other
     support_threshold: float | None = None
     max_upload_mb: int = 50
+    max_document_mb: float = 50.0  # a larger corpus file is refused before it is read (0: no bound)
+    max_pdf_pages: int = 2000  # a PDF with more pages is refused before its text is extracted
+    max_chunks_per_document: int = 5000  # a document that makes more chunks is refused before any embedding
     max_question_chars: int = 2000  # a longer question is refused before any search (0: no bound)
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

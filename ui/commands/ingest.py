@@ -11,6 +11,7 @@ import click
 
 from ingest.corpus_files import chunking_params, select_corpus_files
 from ingest.errors import ManifestError
+from ingest.limits import DocumentLimits
 from ingest.models import DocumentReport
 from ingest.pipeline import IngestResult, ingest_files
 from ingest.settings import Settings
@@ -42,7 +43,7 @@ def ingest(settings: Settings, out: Path | None) -> None:
         sys.exit(1)
 
     started = time.perf_counter()
-    result = ingest_files(files, params, progress=True)
+    result = ingest_files(files, params, progress=True, limits=DocumentLimits.from_settings(settings))
     seconds = time.perf_counter() - started
 
     for line in report_lines(result):
