@@ -49,7 +49,9 @@ def launch_app(demo: gr.Blocks, settings: Settings, *, host: str | None = None, 
     settings.ui_auth is "user:password", and a public share link only when `share` is True."""
     return demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port,
                        auth=parse_auth(auth or settings.ui_auth), share=share,
-                       prevent_thread_lock=prevent_thread_lock, max_file_size=f"{settings.max_upload_mb}mb",
+                       # no max_file_size: Gradio's cap refuses with a bare "Error"; store_upload checks
+                       # max_upload_mb and says why, and the temporary copy is removed either way
+                       prevent_thread_lock=prevent_thread_lock,
                        ssr_mode=False, quiet=quiet, footer_links=["api"])
 
 

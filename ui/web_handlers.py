@@ -14,7 +14,7 @@ from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
 from ui.web_documents import corpus_rows
 from ui.web_state import AppState
-from ui.web_upload import UploadError, store_upload
+from ui.web_upload import UploadError, remove_upload_copy, store_upload
 
 STATUS_POLL_S = 0.5
 
@@ -48,6 +48,8 @@ class DocumentHandlers:
         except (UploadError, OSError) as exc:
             yield None, gr.skip(), f"Upload refused: {exc}", gr.skip()
             return
+        finally:
+            remove_upload_copy(Path(file_path))
         yield from self._follow_build(self.state.request_build(), f"{stored.message} ", clear_file=True)
 
     def rebuild(self) -> Iterator[tuple[Any, ...]]:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.corpus_status import sha256_file
-from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.errors import IngestError
+from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.models import SourceEntry
 
 MAX_NAME = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -84,10 +86,30 @@ def check_content(data: bytes, suffix: str) -> None:
             raise UploadError("the HTML page has no visible text")
 
 
+def open_as_document(path: Path) -> None:
+    """Raise `UploadError` with the loader's reason unless our loader for the file's type reads it (a file
+    that merely starts with %PDF, a truncated PDF, a scanned PDF without text, is refused here)."""
+    try:
+        load_document(path, SourceEntry(id=path.stem, file=path.name, title=path.stem))
+    except IngestError as exc:
+        raise UploadError(exc.problem) from exc
+
+
+def remove_upload_copy(path: Path) -> None:
+    """Delete the web server's temporary copy of an upload, handled (stored or refused), and its folder when
+    that is left empty: nothing of it stays downloadable from the server's temporary folder."""
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()  # Gradio keeps each upload in a folder of its own
+    except OSError:
+        pass
+
+
 def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: int,
                  taken_ids: set[str]) -> StoredUpload:
-    """Check `source` and copy it into `corpus_dir` under a safe name. A name (or document id) already in
-    use gets a numbered suffix; a file identical to one already there is refused."""
+    """Check `source` (size, content, then opened with our loader) and copy it into `corpus_dir` under a safe
+    name. A name (or document id) already in use gets a numbered suffix; a file identical to one already there
+    is refused. A refused file leaves nothing behind in `corpus_dir`."""
     size = source.stat().st_size
     if size > max_bytes:
         raise UploadError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
@@ -108,9 +130,11 @@ def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: 
 
 def _write_new(corpus_dir: Path, name: str, data: bytes, taken_ids: set[str]) -> Path:
     stem, suffix = Path(name).stem, Path(name).suffix
-    temp = corpus_dir / f".upload-{secrets.token_hex(8)}.part"  # hidden: no corpus listing sees it
+    # hidden (no corpus listing sees it); the document's own suffix, so that its loader opens it
+    temp = corpus_dir / f".upload-{secrets.token_hex(8)}{suffix}"
     temp.write_bytes(data)
     try:
+        open_as_document(temp)
         for number in range(1, 1000):
             candidate = stem if number == 1 else f"{stem}-{number}"
             target = corpus_dir / f"{candidate}{suffix}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.web_upload import UploadError, check_content, safe_file_name, store_upload
+from ui.web_upload import UploadError, check_content, remove_upload_copy, safe_file_name, store_upload
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MB = 1024 * 1024
@@ -93,3 +93,29 @@ def test_upload_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="limit is 1 MB"):
         store_upload(upload, upload.name, tmp_path / "corpus", MB, taken_ids=set())
     assert not (tmp_path / "corpus").exists() or not any((tmp_path / "corpus").iterdir())
+
+
+def test_a_truncated_pdf_is_refused_by_opening_it_and_nothing_is_kept(tmp_path: Path, shared_corpus: Path) -> None:
+    upload = tmp_path / "upload" / "nist.pdf"
+    upload.parent.mkdir()
+    upload.write_bytes((shared_corpus / "nist-ai-rmf-1.0.pdf").read_bytes()[:4096])  # starts with %PDF
+    corpus = tmp_path / "corpus"
+    with pytest.raises(UploadError, match="corrupt PDF that cannot be read"):
+        store_upload(upload, upload.name, corpus, MB * 10, taken_ids=set())
+    assert list(corpus.iterdir()) == []  # neither the document nor its temporary copy
+
+
+def test_a_whole_pdf_upload_is_opened_and_stored(tmp_path: Path, shared_corpus: Path) -> None:
+    upload = tmp_path / "upload" / "nist.pdf"
+    upload.parent.mkdir()
+    upload.write_bytes((shared_corpus / "nist-ai-rmf-1.0.pdf").read_bytes())
+    stored = store_upload(upload, upload.name, tmp_path / "corpus", MB * 10, taken_ids=set())
+    assert [p.name for p in (tmp_path / "corpus").iterdir()] == ["nist.pdf"] and stored.doc_id == "nist"
+
+
+def test_the_servers_temporary_copy_is_removed_with_its_folder(tmp_path: Path) -> None:
+    upload = tmp_path / "gradio" / "0123abcd" / "notes.txt"
+    upload.parent.mkdir(parents=True)
+    upload.write_text("Notes.", encoding="utf-8")
+    remove_upload_copy(upload)
+    assert list((tmp_path / "gradio").iterdir()) == []
