@@ -24,6 +24,7 @@ from index.layout import (
     BM25_DIR,
     CACHE_FILE,
     CHUNKS_FILE,
+    CURRENT_FILE,
     LOCK_FILE,
     MANIFEST_FILE,
     SCHEMA_VERSION,
@@ -125,6 +126,16 @@ def _load_previous(index_dir: Path) -> tuple[Path | None, IndexManifest | None, 
         return version_dir, None, f"the index on disk cannot be updated ({exc})"
 
 
+def remove_leftovers(index_dir: Path, keep: str) -> None:
+    """What killed builds left (run under the build lock): CURRENT.tmp, and version folders that never got
+    their manifest, the last file a build writes. Finished versions stay: a running UI may still read one."""
+    (index_dir / f"{CURRENT_FILE}.tmp").unlink(missing_ok=True)
+    versions = index_dir / VERSIONS_DIR
+    for path in versions.iterdir() if versions.exists() else []:
+        if path.name != keep and not (path / MANIFEST_FILE).exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _remove_stale_versions(index_dir: Path, keep: set[str]) -> None:
     versions = index_dir / VERSIONS_DIR
     for path in versions.iterdir() if versions.exists() else []:
@@ -158,6 +169,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     started = time.perf_counter()
     index_dir = settings.index_dir
     previous_dir, previous, unusable = _load_previous(index_dir)
+    remove_leftovers(index_dir, keep=previous_dir.name if previous_dir else "")
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
     reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
     full = bool(reason)
@@ -222,8 +234,8 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     try:
         new_chunks = [c for c in ordered if c.doc_id in fresh]
         vectors, report.embedded = embed_with_cache(
-            [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache,
-            lambda texts: embedder.encode(texts, progress=progress))
+            [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache, embedder.encode,
+            progress=progress)
     finally:
         cache.close()
 
