@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ManifestError
-from ingest.models import JURISDICTIONS, SourceEntry
+from ingest.models import INSTRUMENTS, JURISDICTIONS, SourceEntry
 
 REQUIRED_KEYS = ("id", "file", "title", "jurisdiction", "sha256")
 VALID_KEYS = tuple(f.name for f in fields(SourceEntry))
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def load_manifest(path: Path) -> list[SourceEntry]:
@@ -78,6 +79,13 @@ def parse_entry(table: dict[str, Any], where: str) -> SourceEntry:
             f"{where}: unknown jurisdiction {table['jurisdiction']!r}; "
             f"valid choices are: {', '.join(JURISDICTIONS)}"
         )
+    # instrument and date may be left out (a user's own manifest); when given they must be valid
+    if "instrument" in table and table["instrument"] not in INSTRUMENTS:
+        raise ManifestError(
+            f"{where}: unknown instrument {table['instrument']!r}; valid choices are: {', '.join(INSTRUMENTS)}"
+        )
+    if "date" in table and not _DATE.fullmatch(table["date"]):
+        raise ManifestError(f"{where}: date {table['date']!r} is not a date of the form YYYY-MM-DD")
     file = table["file"]
     # The file name is joined to the corpus directory, so anything but a plain name could escape it.
     if Path(file).name != file or file.startswith(".") or "\\" in file:

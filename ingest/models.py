@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 JURISDICTIONS = ("eu", "us", "oecd", "japan", "g7", "unknown")
+# The nature of a document, as the manifest states it: a report on a plan must not read as the plan itself.
+INSTRUMENTS = ("binding law (regulation)", "executive order", "agency memorandum", "voluntary framework",
+               "intergovernmental recommendation", "leaders' statement", "policy plan", "report")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class SourceEntry:
     url: str = ""
     licence: str = ""
     sha256: str = ""
+    instrument: str = ""  # one of INSTRUMENTS; empty for a user's extra file
 
 
 @dataclass(frozen=True)

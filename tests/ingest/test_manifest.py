@@ -10,7 +10,7 @@ import pytest
 from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
-from ingest.models import JURISDICTIONS
+from ingest.models import INSTRUMENTS, JURISDICTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
@@ -111,3 +111,23 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
 def test_missing_manifest_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ManifestError, match=re.escape("nowhere.toml: manifest not found")):
         load_manifest(tmp_path / "nowhere.toml")
+
+
+def test_every_shipped_document_states_a_valid_instrument_and_a_date() -> None:
+    entries = load_manifest(REPO / "corpus" / "sources.toml")
+    assert all(e.instrument in INSTRUMENTS and re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.date) for e in entries)
+    by_id = {e.id: e.instrument for e in entries}
+    assert by_id["japan-ai-basic-plan-trustworthy-ai-2026"] == "report"
+    assert by_id["eu-ai-act-2024-1689"] == "binding law (regulation)"
+
+
+def test_unknown_instrument_fails_listing_the_valid_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.format(sha=SHA) + 'instrument = "treaty"\n')
+    with pytest.raises(ManifestError, match=r"unknown instrument 'treaty'; valid choices are: binding law"):
+        load_manifest(path)
+
+
+def test_malformed_date_fails_naming_the_document(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.format(sha=SHA) + 'date = "May 2024"\n')
+    with pytest.raises(ManifestError, match=r"id 'alpha'.*date 'May 2024' is not a date"):
+        load_manifest(path)

@@ -135,12 +135,13 @@ def test_list_shows_present_missing_modified_and_extra(
     result = run(["corpus", "list"], manifest, docs)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["STATUS", "ID", "JURISDICTION", "FILE", "TITLE"]
+    assert lines[0].split() == ["STATUS", "ID", "JURISDICTION", "INSTRUMENT", "DATE", "FILE", "TITLE"]
     rows = {line.split()[1]: line for line in lines[1:-1]}
-    assert rows[present.id].split()[:4] == ["present", present.id, present.jurisdiction, present.file]
+    assert rows[present.id].split()[:3] == ["present", present.id, present.jurisdiction]
+    assert f"  {present.instrument}  {present.date}  {present.file}  " in rows[present.id]
     assert rows[missing.id].startswith("missing")
     assert rows[modified.id].startswith("modified")
-    assert rows["audit-notes"].split()[:4] == ["extra", "audit-notes", "unknown", "audit-notes.md"]
+    assert rows["audit-notes"].split()[:4] == ["extra", "audit-notes", "unknown", "audit-notes.md"]  # no instrument
     assert rows["audit-notes"].endswith("Internal AI Audit Notes")
     assert lines[-1] == f"4 documents in {docs}: 1 present, 1 missing, 1 modified, 1 extra"
 
@@ -155,6 +156,7 @@ def test_list_json_gives_every_field(tmp_path: Path, small_entries: list[SourceE
     rows = json.loads(result.stdout)
     assert [(r["status"], r["id"]) for r in rows] == [("missing", small_entries[0].id), ("extra", "extra")]
     assert rows[0]["title"] == small_entries[0].title and rows[0]["sha256"] == small_entries[0].sha256
+    assert rows[0]["instrument"] == small_entries[0].instrument and rows[0]["date"] == small_entries[0].date
     assert rows[1]["title"] == "A Plain Title" and rows[1]["path"] == str(docs / "extra.txt")
 
 

@@ -67,8 +67,8 @@ def sync(settings: Settings, mirror: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.pass_obj
 def list_documents(settings: Settings, as_json: bool) -> None:
-    """Show each document's status (present, missing, modified, extra, refused), id, jurisdiction, file and
-    title (for a refused file: why it is not read)."""
+    """Show each document's status (present, missing, modified, extra, refused), id, jurisdiction, instrument,
+    date, file and title (for a refused file: why it is not read)."""
     statuses = corpus_status(_manifest(settings), settings.corpus_dir)
     if as_json:
         rows = [
@@ -78,13 +78,13 @@ def list_documents(settings: Settings, as_json: bool) -> None:
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = [("STATUS", "ID", "JURISDICTION", "FILE", "TITLE")] + [
-        (s.status, s.entry.id, s.entry.jurisdiction, s.entry.file, _shorten(s.reason or s.entry.title))
-        for s in statuses
+    table = [("STATUS", "ID", "JURISDICTION", "INSTRUMENT", "DATE", "FILE", "TITLE")] + [
+        (s.status, s.entry.id, s.entry.jurisdiction, s.entry.instrument, s.entry.date, s.entry.file,
+         _shorten(s.reason or s.entry.title)) for s in statuses
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    widths = [max(len(row[i]) for row in table) for i in range(6)]
     for row in table:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[4]]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[6]]
         click.echo("  ".join(cells).rstrip())
     counts: Counter[str] = Counter(s.status for s in statuses)
     click.echo(f"{len(statuses)} documents in {settings.corpus_dir}: {_counts(counts)}")
