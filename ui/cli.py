@@ -28,6 +28,7 @@ COMMANDS = {
     "serve": "ui.commands.serve:serve",
     "ui": "ui.commands.ui:ui_command",
     "model": "ui.commands.model:model",
+    "compare": "ui.commands.compare:compare_command",
 }
 
 

@@ -1,0 +1,151 @@
+"""Score `compare` against a gold set of (topic, jurisdiction) cells: the provisions a careful reader cites, or
+"not addressed".
+
+>>> report = evaluate_compare(assistant, load_compare_gold(Path("corpus/eval/compare-gold.jsonl")), facts)  # doctest: +SKIP
+>>> report.summary().splitlines()[0]  # doctest: +SKIP
+'compare eval: 32 cells (20 addressed, 12 not addressed)'
+
+A cell hits when one of its cited passages (at most three) is on a gold provision's document and page and holds
+its quote (the evaluation's one match rule, `passage_matches_quote`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.compare import Column, DocumentFacts, compare
+from assistant.evaluation.matching import passage_matches_quote
+from assistant.evaluation.metrics import percentile
+from index.models import Passage
+from ingest.models import JURISDICTIONS
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant
+
+HIT_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class GoldProvision:
+    doc_id: str
+    page: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class CompareCase:
+    id: str
+    topic: str
+    jurisdiction: str
+    provisions: tuple[GoldProvision, ...]  # empty: the jurisdiction's documents do not address the topic
+
+    @property
+    def not_addressed(self) -> bool:
+        return not self.provisions
+
+
+def load_compare_gold(path: Path) -> list[CompareCase]:
+    """The cases of a compare gold file (JSON lines); a bad line raises ValueError naming the file and line."""
+    cases: list[CompareCase] = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+            provisions = tuple(GoldProvision(p["doc_id"], int(p["page"]), p["quote"]) for p in data["provisions"])
+            case = CompareCase(data["id"], data["topic"], data["jurisdiction"], provisions)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: not a compare case ({exc!r}); each line needs id, topic, jurisdiction "
+                             f"and provisions (a list of doc_id, page, quote; empty for not addressed)") from exc
+        if case.jurisdiction not in JURISDICTIONS:
+            raise ValueError(f"{where}: unknown jurisdiction {case.jurisdiction!r}; valid choices are: "
+                             f"{', '.join(JURISDICTIONS)}")
+        if bool(data.get("not_addressed")) != case.not_addressed:
+            raise ValueError(f"{where}: not_addressed must be true exactly when provisions is empty")
+        cases.append(case)
+    return cases
+
+
+def passage_holds(passage: Passage, provision: GoldProvision) -> bool:
+    chunk = passage.chunk
+    return (chunk.doc_id == provision.doc_id and chunk.page_start <= provision.page <= chunk.page_end
+            and passage_matches_quote(chunk.text, provision.quote))
+
+
+def cell_hit(column: Column, case: CompareCase) -> bool:
+    """Whether one of the column's first HIT_DEPTH cited passages holds a gold provision."""
+    cited = column.cited_passages()[:HIT_DEPTH]
+    return any(passage_holds(p, g) for p in cited for g in case.provisions)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: CompareCase
+    addressed: bool
+    hit: bool
+    cited: tuple[str, ...]  # "doc_id p.N" of each cited passage, or of the closest one when not addressed
+    ms: float
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    results: tuple[CaseResult, ...]
+
+    def metrics(self) -> dict[str, float]:
+        answerable = [r for r in self.results if not r.case.not_addressed]
+        gold_none = [r for r in self.results if r.case.not_addressed]
+        said_none = [r for r in self.results if not r.addressed]
+        true_none = [r for r in said_none if r.case.not_addressed]
+        precision = len(true_none) / len(said_none) if said_none else 0.0
+        recall = len(true_none) / len(gold_none) if gold_none else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        ms = [r.ms for r in self.results]
+        return {
+            "n_cells": len(self.results), "n_addressed": len(answerable), "n_not_addressed": len(gold_none),
+            f"cell_hit@{HIT_DEPTH}": sum(r.hit for r in answerable) / len(answerable) if answerable else 0.0,
+            "not_addressed_precision": precision, "not_addressed_recall": recall, "not_addressed_f1": f1,
+            "wrongly_not_addressed": sum(not r.addressed for r in answerable) / len(answerable) if answerable else 0.0,
+            "column_ms_p50": percentile(ms, 50) if ms else 0.0, "column_ms_p95": percentile(ms, 95) if ms else 0.0,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.metrics(), "cells": [
+            {"id": r.case.id, "topic": r.case.topic, "jurisdiction": r.case.jurisdiction,
+             "gold_not_addressed": r.case.not_addressed, "addressed": r.addressed, "hit": r.hit,
+             "cited": list(r.cited), "ms": round(r.ms, 1)} for r in self.results]}
+
+    def summary(self) -> str:
+        m = self.metrics()
+        lines = [(f"compare eval: {m['n_cells']} cells ({m['n_addressed']} addressed, "
+                  f"{m['n_not_addressed']} not addressed)")]
+        for key in (f"cell_hit@{HIT_DEPTH}", "not_addressed_precision", "not_addressed_recall", "not_addressed_f1",
+                    "wrongly_not_addressed"):
+            lines.append(f"  {key:<26}{m[key]:.3f}")
+        lines.append(f"  {'column latency p50/p95':<26}{m['column_ms_p50']:.0f} / {m['column_ms_p95']:.0f} ms")
+        misses = [r for r in self.results if (r.case.not_addressed == r.addressed) or
+                  (not r.case.not_addressed and r.addressed and not r.hit)]
+        if misses:
+            lines.append("misses:")
+            for r in misses:
+                gold = "not addressed" if r.case.not_addressed else "addressed"
+                said = "addressed" if r.addressed else "not addressed"
+                lines.append(f"  {r.case.id}: gold {gold}, said {said}; cited {', '.join(r.cited) or '-'}")
+        return "\n".join(lines)
+
+
+def evaluate_compare(assistant: Assistant, cases: list[CompareCase],
+                     documents: dict[str, DocumentFacts]) -> CompareReport:
+    """Each case as a one-column comparison of its topic for its jurisdiction."""
+    results = []
+    for case in cases:
+        comparison = compare(assistant, case.topic, (case.jurisdiction,), documents)
+        column = comparison.columns[0]
+        shown = column.cited_passages() or ((column.closest,) if column.closest is not None else ())
+        cited = tuple(f"{p.chunk.doc_id} p.{p.chunk.page_start}" for p in shown)
+        results.append(CaseResult(case, column.addressed, column.addressed and cell_hit(column, case), cited,
+                                  comparison.elapsed_ms))
+    return CompareReport(tuple(results))
