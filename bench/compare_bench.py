@@ -1,0 +1,48 @@
+"""Time of `compare` for five jurisdictions in one process with the index and model loaded (the extractive
+path): p50 and p95 over a few topics run `--runs` times each, and the share spent per column.
+
+Run from the repository root (needs a built index):
+    .venv/bin/python bench/compare_bench.py [--data-dir .policyqa] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from bench_paths import REPO
+
+from assistant.compare import DEFAULT_JURISDICTIONS, compare, document_facts
+from assistant.evaluation.metrics import percentile
+from assistant.pipeline import Assistant
+from ingest.manifest import load_manifest
+from ingest.settings import load_settings
+
+TOPICS = ("human oversight", "transparency and explainability", "Chief AI Officers", "international cooperation",
+          "watermarking of AI-generated content")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=REPO / ".policyqa")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    settings = load_settings(overrides={"data_dir": args.data_dir})
+    started = time.perf_counter()
+    assistant = Assistant.load(settings)
+    facts = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+    print(f"load\t{time.perf_counter() - started:.2f} s")
+    compare(assistant, "warm-up", DEFAULT_JURISDICTIONS, facts)
+    times = [compare(assistant, topic, DEFAULT_JURISDICTIONS, facts).elapsed_ms
+             for _ in range(args.runs) for topic in TOPICS]
+    load = os.getloadavg()[0]
+    print(f"compare, {len(DEFAULT_JURISDICTIONS)} jurisdictions, {len(times)} runs: "
+          f"p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms "
+          f"({percentile(times, 50) / len(DEFAULT_JURISDICTIONS):.0f} ms a column; load average {load:.1f} "
+          f"on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
