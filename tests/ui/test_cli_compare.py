@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from assistant.compare import NOT_ADDRESSED, Column, Comparison, DocumentFacts
 from assistant.models import AnswerSentence, Citation
 from index.models import Passage
+from ingest.models import Chunk
 from ingest.settings import Settings
-from tests.ui.conftest import make_chunk
 from ui.cli import main
 from ui.commands.compare import to_html
 
@@ -70,7 +70,8 @@ def test_html_file_is_a_self_contained_page(built_settings: Settings, tmp_path: 
 
 
 def test_html_escapes_document_text() -> None:
-    hostile = make_chunk(text='Bots must log <script>alert("x")</script> every reply.', title="<b>T</b>")
+    text = 'Bots must log <script>alert("x")</script> every reply.'
+    hostile = Chunk("doc:1", "doc", "<b>T</b>", "eu", 1, 1, "Article <i>1</i>", 0, len(text), text)
     passage = Passage(hostile, 1.0, 1)
     facts = (DocumentFacts("doc", "<b>T</b>", "report", "2026-01-01"),)
     shown = AnswerSentence('Bots must log <script>alert("x")</script> every reply.', (1,), 1.0, True)
