@@ -42,6 +42,7 @@ from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
 from ingest.corpus_status import sha256_file
+from ingest.definitions import DEFINITIONS_VERSION
 from ingest.limits import DocumentLimits
 from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_files
@@ -55,7 +56,13 @@ class BuildLockedError(Exception):
 
 
 def embedding_text(chunk: Chunk, prefix: str) -> str:
-    """The text the embedder sees for a chunk: its text, optionally after its title and section."""
+    """The text the embedder sees for a chunk: its text, optionally after its title and section. A definition is
+    embedded as "term: definition" after the title: its section path adds nothing the term does not say."""
+    if chunk.kind == "definition":
+        if prefix not in EMBED_PREFIXES:
+            raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
+        body = f"{chunk.term}: {chunk.text}"
+        return f"{chunk.title}\n{body}" if prefix == "title+section" and chunk.title else body
     if prefix == "none":
         return chunk.text
     if prefix == "section":
@@ -80,6 +87,7 @@ def build_params(settings: Settings) -> dict[str, object]:
         "chunker_version": CHUNKER_VERSION,
         "chunking": asdict(chunking_params(settings)),
         "embed_prefix": settings.embed_prefix,
+        "definitions": DEFINITIONS_VERSION,
     }
 
 

@@ -27,6 +27,7 @@ from index.layout import (
     read_manifest,
 )
 from index.models import SEARCH_MODES, Passage, SearchFilters
+from index.term_match import promote_definitions
 from index.vector_store import FaissStore, load_vector_store
 from ingest.models import Chunk
 from ingest.settings import Settings
@@ -58,6 +59,7 @@ class Searcher:
         self._word_counts: Counter[str] | None = None
         self._matrix: np.ndarray | None = None
         self._units: dict[str, dict[tuple[str, str], list[int]]] = {}
+        self.definition_rows = [row for row, c in enumerate(self.chunks) if c.kind == "definition"]
 
     def chunk_frequency(self, word: str) -> int:
         """In how many chunks a lowercase word occurs."""
@@ -120,13 +122,23 @@ class Searcher:
         allowed = self.allowed_rows(filters)
         depth = max(depth, k)
         if mode == "bm25":
-            ranked = self.bm25_ranking(query, k, allowed)
+            ranked = self.bm25_ranking(query, depth, allowed)
         else:
             vector = self.embedder.encode([query])[0] if query_vector is None else query_vector
             dense = self.dense_ranking(vector, depth, allowed)
-            ranked = dense[:k] if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed),
-                                                                  vector)[:k]
+            ranked = dense if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed), vector)
+        ranked = self._definitions_first(query, ranked, allowed)[:k]
         return [Passage(self.chunks[row], score, rank) for rank, (row, score) in enumerate(ranked, start=1)]
+
+    def _definitions_first(self, query: str, ranked: list[tuple[int, float]],
+                           allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """The definitions of a term the query asks about lead, scored as the best passage (so scores still fall
+        with rank); a definition and the text chunk that holds it do not both stay."""
+        definitions = [row for row in self.definition_rows if allowed is None or allowed[row]]
+        rows, promoted = promote_definitions([row for row, _ in ranked], self.chunks, query, definitions)
+        scores = dict(ranked)
+        best = max(scores.values(), default=0.0)
+        return [(row, best if row in promoted else scores[row]) for row in rows]
 
     def _fuse(self, dense: list[tuple[int, float]], sparse: list[tuple[int, float]],
               vector: np.ndarray) -> list[tuple[int, float]]:
@@ -156,7 +168,8 @@ class Searcher:
         if kind not in self._units:
             grouped: dict[tuple[str, str], list[int]] = {}
             for row, chunk in enumerate(self.chunks):
-                label = _unit_of(chunk.section, kind)
+                # a definition repeats text of its article: provisions are gathered from the text chunks only
+                label = _unit_of(chunk.section, kind) if chunk.kind == "text" else None
                 if label is not None:
                     grouped.setdefault((chunk.doc_id, label), []).append(row)
             self._units[kind] = grouped
@@ -191,9 +204,9 @@ class Searcher:
         return None if row is None else self.chunks[row]
 
     def neighbours(self, chunk: Chunk) -> tuple[Chunk | None, Chunk | None]:
-        """The chunks just before and after `chunk` in its document."""
+        """The chunks just before and after `chunk` in its document (definitions stand apart from the text)."""
         row = self.row_of_chunk[chunk.chunk_id]
-        before = self.chunks[row - 1] if row > 0 and self.chunks[row - 1].doc_id == chunk.doc_id else None
-        after = (self.chunks[row + 1] if row + 1 < len(self.chunks) and self.chunks[row + 1].doc_id == chunk.doc_id
-                 else None)
-        return before, after
+        before = self.chunks[row - 1] if row > 0 else None
+        after = self.chunks[row + 1] if row + 1 < len(self.chunks) else None
+        return tuple(c if c is not None and c.doc_id == chunk.doc_id and c.kind == chunk.kind == "text" else None
+                     for c in (before, after))  # type: ignore[return-value]

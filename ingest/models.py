@@ -62,6 +62,8 @@ class Chunk:
     text: str
     url: str = ""
     issuer: str = ""
+    kind: str = "text"  # "text", or "definition" for one defined term of a definitions unit
+    term: str = ""  # the defined term of a definition chunk
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ingest.chunk import ChunkingParams, TokenCounter, chunk_blocks, estimate_tokens
 from ingest.clean import fix_spacing, normalize_unicode, recurring_edge_lines, strip_page_furniture
+from ingest.definitions import definition_chunks
 from ingest.errors import IngestError
 from ingest.limits import DEFAULT_LIMITS, DocumentLimits
 from ingest.loaders import load_document
@@ -58,6 +59,7 @@ def ingest_document(path: Path, entry: SourceEntry, params: ChunkingParams,
     blocks = build_blocks(clean_lines(document), markdown=document.kind == "markdown",
                           blank_separates=document.kind != "pdf")
     text, chunks = chunk_blocks(entry, blocks, params, count)
+    chunks += definition_chunks(entry, blocks)
     warnings = []
     empty_pages = [p.number for p in document.pages if not p.text.strip()]
     if empty_pages:

@@ -1,0 +1,95 @@
+"""Questions that ask what a term means get the definitions of that term first; a definition and the text chunk
+that contains it never both take a place in a ranking.
+
+>>> asked_phrases("What counts as a substantial modification?")
+['substantial modification']
+>>> term_keys("Artificial Intelligence (AI)")
+['artificial intelligence', 'ai']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.models import Chunk
+
+_QUOTED = re.compile(r"[‘'“\"]([^’'”\"]{2,80})[’'”\"]")
+_CUE = re.compile(r"(?i)\b(?:defin\w*|mean\w*|counts? as|qualif\w* as|the term|what (?:is|are)|who (?:is|are))\b")
+# The phrase after a cue that names the term: "define deployer", "meaning of general-purpose AI model".
+_AFTER_CUE = re.compile(
+    r"(?i)\b(?:define[sd]?|definition of|meaning of|meant by|mean by|counts? as|qualif(?:y|ies) as|is considered|"
+    r"the term)\s+(?:an?\s+|the\s+)?(?P<phrase>[^?,;]+)")
+# "What is a provider?", "Who are importers under the AI Act?": the whole rest must be a term.
+_WHAT_IS = re.compile(r"(?i)^\s*(?:what|who) (?:is|are) (?:an?\s+|the\s+)?(?P<phrase>[^?,;]+)")
+_QUALIFIER = re.compile(r"(?i)\s+(?:under|in|according to|for the purposes of|as defined|as used|within|for)\b.*$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lowercase words joined by single spaces: "General-Purpose AI model" → "general purpose ai model"."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def term_keys(term: str) -> list[str]:
+    """The names a defined term answers to: its alternatives ("X or Y") and an alias in parentheses."""
+    keys: list[str] = []
+    for name in term.split(" or "):
+        alias = re.search(r"\(([^)]+)\)", name)
+        keys.append(normalise(re.sub(r"\([^)]*\)", " ", name)))
+        if alias:
+            keys.append(normalise(alias.group(1)))
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def asked_phrases(question: str) -> list[str]:
+    """The phrases of a question that may name the term it asks about (normalised); [] when it asks no meaning."""
+    if not _CUE.search(question):
+        return []
+    phrases = [m.group(1) for m in _QUOTED.finditer(question)]
+    phrases += [_QUALIFIER.sub("", m.group("phrase")) for m in _AFTER_CUE.finditer(question)]
+    whole = _WHAT_IS.match(question)
+    if whole:
+        phrases.append(_QUALIFIER.sub("", whole.group("phrase")))
+    return [p for p in dict.fromkeys(normalise(p) for p in phrases) if p]
+
+
+def _holds(phrase: str, key: str) -> bool:
+    padded = f" {phrase} "
+    return f" {key} " in padded or f" {key}s " in padded
+
+
+def asked_terms(question: str, terms: Iterable[str]) -> set[str]:
+    """Of the defined terms, those the question asks about: the longest names found in its asked phrases
+    ("general-purpose AI model", not also "AI model")."""
+    phrases = asked_phrases(question)
+    if not phrases:
+        return set()
+    found = {key for term in set(terms) for key in term_keys(term) if any(_holds(p, key) for p in phrases)}
+    return {key for key in found if not any(other != key and _holds(other, key) for other in found)}
+
+
+def matches(chunk: Chunk, asked: set[str]) -> bool:
+    return chunk.kind == "definition" and bool(asked) and any(key in asked for key in term_keys(chunk.term))
+
+
+def overlaps(a: Chunk, b: Chunk) -> bool:
+    """A definition and a text chunk of the same document that share text: one of them is enough."""
+    return (a.doc_id == b.doc_id and a.kind != b.kind
+            and a.char_start < b.char_end and b.char_start < a.char_end)
+
+
+def promote_definitions(ranked: list[int], chunks: list[Chunk], question: str,
+                        definitions: Iterable[int]) -> tuple[list[int], set[int]]:
+    """Rows in the order to return, and the rows promoted: the definitions (among the rows `definitions`) of the
+    term the question asks about come first, in ranked order; then the ranking. A row that overlaps a better
+    one of the other kind is dropped."""
+    candidates = list(definitions)
+    asked = asked_terms(question, (chunks[row].term for row in candidates))
+    wanted = {row for row in candidates if matches(chunks[row], asked)}
+    first = [row for row in ranked if row in wanted] + sorted(wanted - set(ranked))
+    kept: list[int] = []
+    for row in first + [row for row in ranked if row not in wanted]:
+        if not any(overlaps(chunks[row], chunks[other]) for other in kept):
+            kept.append(row)
+    return kept, wanted
