@@ -1,9 +1,10 @@
-"""Diversity of the passages given to a generator: a cap per section, and near-duplicates collapsed."""
+"""Diversity of the passages given to a generator: a cap per section, and duplicates collapsed."""
 
 from __future__ import annotations
 
 from assistant.text import content_words
 from index.models import Passage
+from index.term_match import overlaps
 
 # The Playbook restates AI RMF text: on a near-duplicate, the framework itself is the source to cite.
 SECONDARY_DOCUMENTS = frozenset({"nist-ai-rmf-playbook"})
@@ -28,8 +29,9 @@ def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
 
 
 def diversify(passages: list[Passage], per_section: int = 2) -> list[Passage]:
-    """Keep ranking order; drop passages past `per_section` from one section, and near-duplicates
-    (the one from a primary document is kept, in the better of the two ranks). Ranks are renumbered."""
+    """Keep ranking order; drop passages past `per_section` from one section, a definition or text chunk that
+    shares text with a better-ranked one of the other kind, and near-duplicates (the one from a primary document
+    is kept, in the better of the two ranks). Ranks are renumbered."""
     kept: list[Passage] = []
     shingles: list[set[tuple[str, ...]]] = []
     per_key: dict[tuple[str, str], int] = {}
@@ -38,6 +40,8 @@ def diversify(passages: list[Passage], per_section: int = 2) -> list[Passage]:
         key = (chunk.doc_id, section_unit(chunk.section) or chunk.chunk_id)
         if per_key.get(key, 0) >= per_section:
             continue
+        if any(overlaps(chunk, other.chunk) for other in kept):
+            continue  # a definition and the text chunk that holds it: the better ranked one is enough
         mine = _shingles(chunk.text)
         duplicate = next((i for i, s in enumerate(shingles) if jaccard(mine, s) >= DUPLICATE_JACCARD), None)
         if duplicate is not None:

@@ -28,6 +28,7 @@ class Passage:
             "rank": self.rank, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
             "page_start": c.page_start, "page_end": c.page_end, "section": c.section, "text": c.text,
             "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
+            "kind": c.kind, "term": c.term,
         }
 
 

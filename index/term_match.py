@@ -43,15 +43,19 @@ def term_keys(term: str) -> list[str]:
 
 
 def asked_phrases(question: str) -> list[str]:
-    """The phrases of a question that may name the term it asks about (normalised); [] when it asks no meaning."""
+    """The phrases of a question that may hold the term it asks about (normalised); [] when it asks no meaning."""
     if not _CUE.search(question):
         return []
     phrases = [m.group(1) for m in _QUOTED.finditer(question)]
     phrases += [_QUALIFIER.sub("", m.group("phrase")) for m in _AFTER_CUE.finditer(question)]
-    whole = _WHAT_IS.match(question)
-    if whole:
-        phrases.append(_QUALIFIER.sub("", whole.group("phrase")))
     return [p for p in dict.fromkeys(normalise(p) for p in phrases) if p]
+
+
+def whole_phrase(question: str) -> str:
+    """"What is a provider?" → "provider": a question that is only "what/who is X" may ask what X means, when X
+    is a defined term as a whole ("What is the role of the AI Office?" asks no meaning)."""
+    match = _WHAT_IS.match(question)
+    return normalise(_QUALIFIER.sub("", match.group("phrase"))) if match else ""
 
 
 def _holds(phrase: str, key: str) -> bool:
@@ -61,11 +65,11 @@ def _holds(phrase: str, key: str) -> bool:
 
 def asked_terms(question: str, terms: Iterable[str]) -> set[str]:
     """Of the defined terms, those the question asks about: the longest names found in its asked phrases
-    ("general-purpose AI model", not also "AI model")."""
+    ("general-purpose AI model", not also "AI model"), or the whole of a "what is X" question."""
     phrases = asked_phrases(question)
-    if not phrases:
-        return set()
-    found = {key for term in set(terms) for key in term_keys(term) if any(_holds(p, key) for p in phrases)}
+    whole = whole_phrase(question)
+    found = {key for term in set(terms) for key in term_keys(term)
+             if any(_holds(p, key) for p in phrases) or whole in (key, f"{key}s")}
     return {key for key in found if not any(other != key and _holds(other, key) for other in found)}
 
 
