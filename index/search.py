@@ -206,7 +206,10 @@ class Searcher:
     def neighbours(self, chunk: Chunk) -> tuple[Chunk | None, Chunk | None]:
         """The chunks just before and after `chunk` in its document (definitions stand apart from the text)."""
         row = self.row_of_chunk[chunk.chunk_id]
-        before = self.chunks[row - 1] if row > 0 else None
-        after = self.chunks[row + 1] if row + 1 < len(self.chunks) else None
-        return tuple(c if c is not None and c.doc_id == chunk.doc_id and c.kind == chunk.kind == "text" else None
-                     for c in (before, after))  # type: ignore[return-value]
+
+        def beside(at: int) -> Chunk | None:
+            other = self.chunks[at] if 0 <= at < len(self.chunks) else None
+            return other if other is not None and other.doc_id == chunk.doc_id and \
+                other.kind == chunk.kind == "text" else None
+
+        return beside(row - 1), beside(row + 1)
