@@ -16,10 +16,11 @@ from ingest.models import Chunk
 
 _QUOTED = re.compile(r"[‘'“\"]([^’'”\"]{2,80})[’'”\"]")
 _CUE = re.compile(r"(?i)\b(?:defin\w*|mean\w*|counts? as|qualif\w* as|the term|what (?:is|are)|who (?:is|are))\b")
-# The phrase after a cue that names the term: "define deployer", "meaning of general-purpose AI model".
+# The phrase after a cue that names the term: "define deployer", "meaning of general-purpose AI model"
+# ("the term" counts only before a quoted term: "the term of office" asks no meaning).
 _AFTER_CUE = re.compile(
-    r"(?i)\b(?:define[sd]?|definition of|meaning of|meant by|mean by|counts? as|qualif(?:y|ies) as|is considered|"
-    r"the term)\s+(?:an?\s+|the\s+)?(?P<phrase>[^?,;]+)")
+    r"(?i)\b(?:define[sd]?|definition of|meaning of|meant by|mean by|counts? as|qualif(?:y|ies) as|"
+    r"is considered)\s+(?:an?\s+|the\s+)?(?P<phrase>[^?,;]+)")
 # "What is a provider?", "Who are importers under the AI Act?": the whole rest must be a term.
 _WHAT_IS = re.compile(r"(?i)^\s*(?:what|who) (?:is|are) (?:an?\s+|the\s+)?(?P<phrase>[^?,;]+)")
 _QUALIFIER = re.compile(r"(?i)\s+(?:under|in|according to|for the purposes of|as defined|as used|within|for)\b.*$")

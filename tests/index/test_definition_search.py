@@ -55,6 +55,8 @@ def test_a_term_defined_in_several_documents_gets_each_definition(searcher: Sear
 
 def test_a_question_about_something_else_promotes_no_definition(searcher: Searcher) -> None:
     assert asked_terms("What is the role of the AI Office?", ["AI Office"]) == set()
+    assert asked_terms("How long is the term of office of members of the AI Act's advisory forum?",
+                       ["artificial intelligence or AI", "AI Office"]) == set()
     assert term_keys("artificial intelligence or AI") == ["artificial intelligence", "ai"]
     hybrid = searcher.search("emotion recognition in the workplace", k=3)
     assert hybrid[0].chunk.kind == "text" and hybrid[0].chunk.section.endswith("Recital (18)")
