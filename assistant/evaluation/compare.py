@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.evaluation.report import format_value
-from assistant.evaluation.runner import LOWER_IS_BETTER, SUMMARY_METRICS
+from assistant.evaluation.runner import LOWER_IS_BETTER, NEUTRAL_METRICS, SUMMARY_METRICS
 
 GROUP_KEYS = ("by_jurisdiction", "by_kind", "by_tag", "by_writer")
 # Groups are compared on these only, to keep the comparison readable; `overall` on every summary metric.
-GROUP_METRICS = ("n_items", "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1",
+GROUP_METRICS = ("n_items", "hit@1", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
+                 "mean_passage_words", "answer_f1",
                  "citation_precision", "key_fact_recall", "abstention_f1", "wrongly_abstained_rate")
 
 
@@ -33,8 +34,9 @@ class MetricDelta:
 
     @property
     def improved(self) -> bool | None:
-        """Whether the change is for the better (lower is better for latency and error counts)."""
-        if self.delta is None or self.delta == 0:
+        """Whether the change is for the better (lower is better for latency and error counts; None for a
+        descriptive metric such as the mean passage length)."""
+        if self.delta is None or self.delta == 0 or self.metric in NEUTRAL_METRICS:
             return None
         return (self.delta < 0) if self.metric in LOWER_IS_BETTER else (self.delta > 0)
 

@@ -1,7 +1,8 @@
 """Evaluation metrics as pure functions, named as the IR and QA literature names them.
 
 Retrieval (binary relevance: a passage is relevant when it matches any evidence quote of the item):
-hit@k, MRR@10, nDCG@10, evidence recall@10. Answer: token F1 and ROUGE-L against the reference, and the
+hit@k, MRR@10, nDCG@10, evidence recall@10, and hit@850w: the evidence within an equal reading budget (the
+first 850 words of the ranked passages), so a longer passage does not win by length alone; mean passage words. Answer: token F1 and ROUGE-L against the reference, and the
 recall of the item's key facts (amounts, dates, ids, names… stated in any wording).
 Citations: precision against the evidence; citations to passages the answer was not given.
 Abstention: precision, recall and F1 with "should abstain" as the positive class. Latency: percentiles.
@@ -29,6 +30,7 @@ from index.models import Passage
 
 CUTOFF = 10
 HIT_KS = (1, 3, 5, 10)
+READING_BUDGET = 850  # words: hit@850w
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
 
 
@@ -87,6 +89,34 @@ def evidence_recall(matches: Sequence[Sequence[bool]], k: int = CUTOFF) -> float
         return 0.0
     found = sum(1 for q in range(n_quotes) if any(row[q] for row in matches[:k]))
     return found / n_quotes
+
+
+def budget_texts(passages: Sequence[Passage], budget: int = READING_BUDGET) -> list[str]:
+    """What a reader sees of each ranked passage within the first `budget` words of all of them, in order:
+    whole passages, then the opening words of the one the budget ends in; the passages after it are left out."""
+    shown: list[str] = []
+    left = budget
+    for passage in passages:
+        if left <= 0:
+            break
+        words = passage.chunk.text.split()
+        shown.append(passage.chunk.text if len(words) <= left else " ".join(words[:left]))
+        left -= len(words)
+    return shown
+
+
+def hit_within_words(passages: Sequence[Passage], evidence: Sequence[Evidence], budget: int = READING_BUDGET) -> float:
+    """1.0 when an evidence quote is matched (same document, `passage_matches_quote`) by what the first `budget`
+    words of the ranked passages show, else 0.0: hit@850w."""
+    for passage, text in zip(passages, budget_texts(passages, budget)):
+        if any(passage.chunk.doc_id == e.doc and passage_matches_quote(text, e.quote) for e in evidence):
+            return 1.0
+    return 0.0
+
+
+def mean_passage_words(passages: Sequence[Passage]) -> float | None:
+    """Mean length in words of the passages; None when there is none."""
+    return mean(len(p.chunk.text.split()) for p in passages)
 
 
 # --- answer text -----------------------------------------------------------------------------------------------

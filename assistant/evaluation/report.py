@@ -20,7 +20,8 @@ from typing import Any
 from assistant.evaluation.runner import SUMMARY_COUNTS, SUMMARY_METRICS, WRITER_METRICS
 
 # The columns of the by-tag, by-jurisdiction and by-kind tables, and the metrics drawn in their bar charts.
-GROUP_COLUMNS = ("n_items", "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1",
+GROUP_COLUMNS = ("n_items", "hit@1", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
+                 "mean_passage_words", "answer_f1",
                  "rouge_l", "citation_precision", "key_fact_recall", "unsupported_answer_rate", "abstention_f1",
                  "wrongly_abstained_rate", "latency_p50_ms")
 PLOTTED_METRICS = ("hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "key_fact_recall")
@@ -247,7 +248,8 @@ def _numeric(cell: Any) -> bool:
 def _item_details(item: dict[str, Any]) -> str:
     flag = ' class="bad"' if item.get("error") or item.get("hit@10") == 0.0 else ""
     metrics = ", ".join(f"{n}: {format_value(n, item.get(n))}" for n in
-                        ("hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "rouge_l",
+                        ("hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
+                         "mean_passage_words", "answer_f1", "rouge_l",
                          "citation_precision", "key_fact_recall") if item.get(n) is not None)
     reference = (item.get("reference") or "") if item.get("answerable") else "(none: the assistant should abstain)"
     rows = [["question", item["question"]], ["reference", reference],

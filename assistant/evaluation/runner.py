@@ -27,7 +27,8 @@ from assistant.question import ANSWER_KINDS
 
 AnswerFn = Callable[[str], Answer]
 
-RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10")
+RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
+                     "mean_passage_words")
 ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision", "key_fact_recall")
 SUMMARY_METRICS = (RETRIEVAL_METRICS + ANSWER_METRICS
                    + ("unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages", "abstention_precision",
@@ -39,6 +40,8 @@ SUMMARY_COUNTS = ("n_items", "n_answerable", "n_unanswerable", "n_with_key_facts
 # What the report shows for each writer.
 WRITER_METRICS = ("n_items", "key_fact_recall", "abstention_precision", "abstention_recall", "abstention_f1",
                   "citation_precision", "n_removed_sentences", "facts_not_in_passages")
+# Metrics that describe rather than score: a change is neither better nor worse (read by comparisons).
+NEUTRAL_METRICS = frozenset({"mean_passage_words"})
 # Metrics where a lower value is better (read by comparisons).
 LOWER_IS_BETTER = frozenset({"unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages",
                              "wrongly_abstained_rate", "latency_p50_ms", "latency_p95_ms"})
@@ -147,6 +150,8 @@ def score_item(item: EvalItem, answer: Answer, k: int = m.CUTOFF) -> dict[str, A
         scores["MRR@10"] = m.mrr(relevant, m.CUTOFF)
         scores["nDCG@10"] = m.ndcg(relevant, len(item.evidence), m.CUTOFF)
         scores["evidence_recall@10"] = m.evidence_recall(matches, m.CUTOFF)
+        scores["hit@850w"] = m.hit_within_words(answer.passages[: min(k, m.CUTOFF)], item.evidence)
+        scores["mean_passage_words"] = m.mean_passage_words(answer.passages[: min(k, m.CUTOFF)])
         scores["first_relevant_rank"] = next((r for r, rel in enumerate(relevant, start=1) if rel), None)
         scores["citation_precision"] = m.citation_precision(answer.citations, item.evidence)
     if item.answerable and item.answer is not None:

@@ -16,10 +16,13 @@ from assistant.evaluation.metrics import (
     citations_not_in_passages,
     evidence_matches,
     evidence_recall,
+    budget_texts,
     facts_not_in_passages,
     hit_at_k,
+    hit_within_words,
     lcs_length,
     mean,
+    mean_passage_words,
     mrr,
     ndcg,
     percentile,
@@ -70,6 +73,22 @@ def test_quote_matches_only_a_passage_of_its_own_document() -> None:
     evidence = [Evidence(doc=EO, quote="sustain and enhance America's global AI dominance")]
     same_text_other_doc = passage(G7, EO_POLICY, 1)
     assert evidence_matches([same_text_other_doc, passage(EO, EO_POLICY, 2)], evidence) == [[False], [True]]
+
+
+def test_hit_within_words_reads_only_the_first_words_of_the_ranking() -> None:
+    evidence = [Evidence(doc=EO, quote="sustain and enhance America's global AI dominance")]
+    filler = passage(G7, G7_A, 1)  # 33 words
+    holding = passage(EO, EO_POLICY, 2)  # 30 words; the quote is its words 13 to 19
+    assert budget_texts([filler, holding], 43) == [G7_A, " ".join(EO_POLICY.split()[:10])]
+    assert budget_texts([filler, holding, filler], 63) == [G7_A, EO_POLICY]
+    assert hit_within_words([filler, holding], evidence, budget=52) == 1.0
+    # up to "America's": 5 of the quote's 8 tokens, a partial match; one word less is 3 of 8, none
+    assert hit_within_words([filler, holding], evidence, budget=49) == 1.0
+    assert hit_within_words([filler, holding], evidence, budget=48) == 0.0
+    assert hit_within_words([filler, holding], evidence, budget=33) == 0.0
+    assert hit_within_words([holding, filler], evidence, budget=33) == 1.0
+    assert mean_passage_words([filler, holding]) == pytest.approx(31.5)
+    assert mean_passage_words([]) is None
 
 
 def test_hit_at_k_counts_only_the_top_k() -> None:
