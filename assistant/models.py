@@ -55,6 +55,7 @@ class Answer:
     removed_sentences: int = 0  # sentences the guards dropped from the writer's draft
     notices: tuple[str, ...] = ()  # lines shown with the answer: a question not in English, a fact not found
     filters: SearchFilters | None = None  # the filters the search used, the user's or carried by a follow-up
+    searched_in: tuple[str, ...] = ()  # the documents or provisions the question named, searched first
 
     @property
     def has_unsupported(self) -> bool:
@@ -72,4 +73,5 @@ class Answer:
             "kind": self.kind, "writer": self.writer, "removed_sentences": self.removed_sentences,
             "notices": list(self.notices),
             "filters": self.filters.to_dict() if self.filters is not None else None,
+            "searched_in": list(self.searched_in),
         }

@@ -21,6 +21,7 @@ from assistant.evidence import evidence_signals, fact_found, stems_of, topic_ste
 from assistant.models import Answer
 from assistant.question import QuestionIntent, analyse
 from assistant.rerank import Reranker, create_reranker
+from assistant.routing import Route, Router
 from assistant.support import CheckedAnswer, check_citations
 from assistant.writers.base import Draft, TokenSink, Writer, WriteRequest
 from assistant.writers.extractive import list_items
@@ -42,6 +43,9 @@ ENUMERATION_CHUNKS = 8  # the most chunks of one provision gathered for a list a
 FACT_WORDING = {"amount": "amount of up to EUR USD", "date": "shall apply from date deadline within days",
                 "count": "number of", "name": "designated body office responsible"}
 ENUMERATION_SOURCES = 5  # a list answer's enumeration is looked for in this many top passages
+# A routed search whose best passage is less similar than this (cosine) is weak: the question is searched
+# everywhere instead (the place it named is probably not where the answer is).
+ROUTE_MIN_SIMILARITY = 0.1
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Assistant:
     searcher: Searcher
     reranker: Reranker
     writers: dict[str, Writer] = field(default_factory=dict)  # made on first use
+    router: Router | None = None  # made on first use from the index's titles and sections
 
     @classmethod
     def load(cls, settings: Settings, searcher: Searcher | None = None,
@@ -73,10 +78,32 @@ class Assistant:
             self.writers[name] = create_writer(name, self.settings, self.searcher.embedder)
         return self.writers[name]
 
+    def route(self, query: str, filters: SearchFilters | None) -> Route | None:
+        """Where a question that names a document or provision is searched first: that place, within the
+        question's own jurisdiction; the named documents alone when the named provision's passages are weak;
+        None when the user chose documents, when nothing is named, or when the routed passages are weak."""
+        if filters is not None and (filters.doc_ids or filters.sections):
+            return None
+        if self.router is None:
+            self.router = Router.from_chunks(self.searcher.chunks)
+        route = self.router.route(query)
+        if route is None:
+            return None
+        base = self.routed(query, filters)
+        vector = self.searcher.embedder.encode([query])[0]
+        while route is not None:
+            allowed = self.searcher.allowed_rows(route.filters(base))
+            best = self.searcher.dense_ranking(vector, 1, allowed)
+            if best and best[0][1] >= ROUTE_MIN_SIMILARITY:
+                return route
+            route = route.widened()
+        return None
+
     def retrieve(self, query: str, k: int, filters: SearchFilters | None,
-                 intent: QuestionIntent | None = None) -> list[Passage]:
+                 intent: QuestionIntent | None = None, route: Route | None = None) -> list[Passage]:
         """First stage, reranking and diversity. A question naming several jurisdictions draws from each; a list
-        question gets the whole provision that holds the enumeration."""
+        question gets the whole provision that holds the enumeration. With a `route`, the passages of the
+        place the question names come first, then those of the whole search."""
         named = mentioned_jurisdictions(query)
         if (filters is None or not filters.active) and len(named) >= 2:
             pools = [self.searcher.search(query, CANDIDATES // len(named), self.settings.search_mode,
@@ -87,13 +114,21 @@ class Assistant:
             return diversify(merged)[:k]
         query_vector = self.searcher.embedder.encode([query])[0]
         filters = self.routed(query, filters)
-        candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
-                                          query_vector=query_vector)
-        passages = diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
-                                                            filters))[:k]
+        passages = self._ranked(query, query_vector, k, filters)
+        if route is not None:
+            first = self._ranked(query, query_vector, k, route.filters(filters))
+            present = {p.chunk.chunk_id for p in first}
+            passages = (first + [p for p in passages if p.chunk.chunk_id not in present])[:k]
         if intent is not None and intent.kind == "list":
             passages = self.with_enumeration(query, passages)
         return [p.with_rank(rank) for rank, p in enumerate(passages, start=1)]
+
+    def _ranked(self, query: str, query_vector: np.ndarray, k: int,
+                filters: SearchFilters | None) -> list[Passage]:
+        candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
+                                          query_vector=query_vector)
+        return diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
+                                                        filters))[:k]
 
     @staticmethod
     def routed(query: str, filters: SearchFilters | None) -> SearchFilters | None:
@@ -175,12 +210,15 @@ class Assistant:
             answer = replace(answer, notices=(NOT_ENGLISH,))
             _stream(answer.text, on_token)
             return self._finish(answer, conversation)
-        passages = self.retrieve(standalone, k, filters, intent)
+        route = self.route(standalone, filters) if self.settings.route_questions else None
+        if route is not None:
+            answer = replace(answer, searched_in=route.places)
+        passages = self.retrieve(standalone, k, filters, intent, route)
         lap("retrieve_ms")
         request = WriteRequest(standalone, intent, tuple(passages))
         drafted = self.writer("extractive").write(request)
         if fact_found(request, drafted) is False:
-            request, drafted = self.seek_fact(request, k, filters)
+            request, drafted = self.seek_fact(request, k, filters, route)
             passages = list(request.passages)
         signals = self.signals(request, drafted, filters)
         policy = self.abstention
@@ -202,12 +240,12 @@ class Assistant:
             lap("generate_ms")
         return self._finish(answer, conversation)
 
-    def seek_fact(self, request: WriteRequest, k: int,
-                  filters: SearchFilters | None) -> tuple[WriteRequest, Draft]:
+    def seek_fact(self, request: WriteRequest, k: int, filters: SearchFilters | None,
+                  route: Route | None = None) -> tuple[WriteRequest, Draft]:
         """Search again with the wording that states the kind of fact asked ("shall apply from" for a date),
         when the passages found are on topic but hold no such fact; the new passages join the first ones."""
         hint = FACT_WORDING.get(request.intent.kind, "")
-        extra = self.retrieve(f"{request.question} {hint}", k, filters, request.intent)
+        extra = self.retrieve(f"{request.question} {hint}", k, filters, request.intent, route)
         present = {p.chunk.chunk_id for p in request.passages}
         fresh = [p for p in extra if p.chunk.chunk_id not in present]
         merged = [p for pair in zip(request.passages, fresh) for p in pair]

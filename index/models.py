@@ -34,18 +34,21 @@ class Passage:
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Restrict a search to some jurisdictions and/or documents; empty means no restriction."""
+    """Restrict a search to some jurisdictions, documents and/or sections (whole section paths, as chunks carry
+    them); empty means no restriction."""
 
     jurisdictions: frozenset[str] = frozenset()
     doc_ids: frozenset[str] = frozenset()
+    sections: frozenset[str] = frozenset()
 
     def accepts(self, chunk: Chunk) -> bool:
-        return (not self.jurisdictions or chunk.jurisdiction in self.jurisdictions) and (
-            not self.doc_ids or chunk.doc_id in self.doc_ids)
+        return ((not self.jurisdictions or chunk.jurisdiction in self.jurisdictions)
+                and (not self.doc_ids or chunk.doc_id in self.doc_ids)
+                and (not self.sections or chunk.section in self.sections))
 
     @property
     def active(self) -> bool:
-        return bool(self.jurisdictions or self.doc_ids)
+        return bool(self.jurisdictions or self.doc_ids or self.sections)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: sorted(v) for k, v in asdict(self).items()}

@@ -53,6 +53,7 @@ class Settings:
     fusion: str = "convex"  # how hybrid search fuses dense and BM25: "convex" or "rrf"
     fusion_alpha: float = 0.7  # weight of the dense score in the convex fusion
     top_k: int = 10
+    route_questions: bool = True  # a question naming a document or provision is searched there first
     reranker: str = ""  # empty: the built-in second stage; else a CrossEncoder name or path
     generator: str = "extractive"
     llm_base_url: str = ""
@@ -100,6 +101,17 @@ def _unknown_message(names: set[str]) -> str:
     return f"unknown setting(s) {', '.join(sorted(names))}; valid settings are: {valid}"
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
 def _coerce(name: str, value: Any) -> Any:
     kind = _field_types()[name]
     if value is None or (value == "" and kind.endswith("| None")):
@@ -111,6 +123,8 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         if kind.startswith("float"):
             return float(value)
+        if kind == "bool":
+            return _boolean(value)
         value = str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"setting {name} expects {kind}, got {value!r}") from exc

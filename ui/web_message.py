@@ -43,13 +43,16 @@ def answer_message(answer: Answer, key: str) -> str:
 
 
 def answer_facts(answer: Answer) -> list[tuple[str, str]]:
-    """(label, value) lines: the question as searched when a follow-up was rewritten, the filters, the writer
+    """(label, value) lines: the question as searched when a follow-up was rewritten, the filters, the places the
+    question named (searched first), the writer
     and how many sentences the checks removed."""
     facts = []
     searched = (answer.standalone_question or "").strip()
     if searched and searched != answer.question.strip():
         facts.append(("Searched as", searched))
     facts.append(("Filters", filters_text(answer.filters)))
+    if answer.searched_in:
+        facts.append(("Searched in", "; ".join(answer.searched_in) + " (first; then all documents)"))
     if answer.writer:
         facts.append(("Written by", written_by(answer)))
     return facts

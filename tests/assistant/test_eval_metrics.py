@@ -12,11 +12,11 @@ from assistant.evaluation.matching import quote_coverage
 from assistant.evaluation.metrics import (
     abstention_prf,
     answer_tokens,
+    budget_texts,
     citation_precision,
     citations_not_in_passages,
     evidence_matches,
     evidence_recall,
-    budget_texts,
     facts_not_in_passages,
     hit_at_k,
     hit_within_words,

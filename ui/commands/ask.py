@@ -74,6 +74,8 @@ def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
         if filters.doc_ids:
             parts.append("documents " + ", ".join(titles.get(d, d) for d in sorted(filters.doc_ids)))
         lines.append(f"Filters: {'; '.join(parts)}")
+    if answer.searched_in:
+        lines.append(f"Searched in: {'; '.join(answer.searched_in)} (first; then all documents)")
     if answer.writer:
         removed = answer.removed_sentences
         noun = "sentence" if removed == 1 else "sentences"
