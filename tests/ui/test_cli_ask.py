@@ -78,6 +78,16 @@ def test_ask_json_has_citations_that_resolve_to_its_passages(built_settings: Set
     assert {p["jurisdiction"] for p in answer["passages"]} == {"eu"}
 
 
+def test_ask_says_where_a_question_naming_a_provision_was_searched(built_settings: Settings) -> None:
+    question = "What does Article 10 of the AI Act require of training data?"
+    assert ("Searched in: EU Artificial Intelligence Act (AI Act), Regulation (EU) 2024/1689 > Article 10 Data and "
+            "data governance (first; then all documents)") in _ask(built_settings, question)
+    assert json.loads(_ask(built_settings, "--json", question))["searched_in"] == [
+        "EU Artificial Intelligence Act (AI Act), Regulation (EU) 2024/1689 > Article 10 Data and data governance"]
+    assert json.loads(_ask(built_settings, "--json", QUESTION.replace("of the AI RMF", "of risk management"))
+                      )["searched_in"] == []
+
+
 def test_interactive_session_keeps_the_conversation(built_settings: Settings) -> None:
     questions = "What does the EU AI Act say about emotion recognition at work?\nAnd what about the US?\n\n"
     text = _ask(built_settings, "--json", stdin=questions)

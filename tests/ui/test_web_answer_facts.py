@@ -20,6 +20,7 @@ def test_a_list_answer_is_a_list_whose_items_cite_their_passages(  # type: ignor
     for i in range(items.count()):
         expect(items.nth(i).locator('a[href^="#pq-cite-1-"]')).to_have_count(1)
     assert "Written by: extractive" in answer and "Filters:" in answer
+    assert "Searched in: EU Artificial Intelligence Act" in answer  # the question names the AI Act
     assert "Searched as" not in answer  # asked as written
 
 
