@@ -78,6 +78,8 @@ class Settings:
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_auth: str = ""  # "user:password"
+    ui_auth_file: Path | None = None  # a file of user:password lines (kept out of `ps`, unlike --auth)
+    ui_admin_auth: str = ""  # "user:password" of the one login that may add documents and rebuild the index
     download_timeout_s: float = 60.0
     download_retries: int = 3
 

@@ -8,14 +8,17 @@ Documents tab to see the corpus, add a document and rebuild the index.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.pipeline import Assistant
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.settings import Settings
 from ui.web_ask import ChatHandlers
+from ui.web_auth import Accounts, LoginThrottle, LoginThrottleMiddleware, accounts
 from ui.web_handlers import DocumentHandlers
 from ui.web_layout import ask_tab, documents_tab
 from ui.web_render import chat_text
@@ -43,30 +46,29 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blo
 
 
 def launch_app(demo: gr.Blocks, settings: Settings, *, host: str | None = None, port: int | None = None,
-               auth: str | None = None, share: bool = False, prevent_thread_lock: bool = False,
-               quiet: bool = False) -> Any:
-    """Serve `demo`: on settings.ui_host (127.0.0.1) unless told otherwise, with a login when `auth` or
-    settings.ui_auth is "user:password", and a public share link only when `share` is True."""
+               auth: str | None = None, auth_file: Path | None = None, share: bool = False,
+               prevent_thread_lock: bool = False, quiet: bool = False,
+               throttle: LoginThrottle | None = None) -> Any:
+    """Serve `demo`: on settings.ui_host (127.0.0.1) unless told otherwise, behind a login when `auth` (or
+    settings.ui_auth), `auth_file` (or settings.ui_auth_file) or settings.ui_admin_auth gives one, with failed
+    logins throttled per client (by `throttle`, or the default one), and a public share link only when `share`
+    is True."""
+    logins = login_accounts(settings, auth, auth_file)
+    middleware = Middleware(LoginThrottleMiddleware, throttle=throttle or LoginThrottle())  # type: ignore[arg-type]
     return demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port,
-                       auth=parse_auth(auth or settings.ui_auth), share=share,
+                       auth=list(logins.logins) if logins else None, share=share,
+                       # gradio builds its FastAPI app inside launch(): the throttle goes in through its kwargs
+                       app_kwargs={"middleware": [middleware]},
                        # no max_file_size: Gradio's cap refuses with a bare "Error"; store_upload checks
                        # max_upload_mb and says why, and the temporary copy is removed either way
                        prevent_thread_lock=prevent_thread_lock,
                        ssr_mode=False, quiet=quiet, footer_links=["api"])
 
 
-def parse_auth(value: str) -> tuple[str, str] | None:
-    """"user:password" as a (user, password) pair; "" as None. Raises `ValueError` for another form.
-
-    >>> parse_auth("ada:s3cret:x")
-    ('ada', 's3cret:x')
-    """
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("auth must be given as user:password")
-    return user, password
+def login_accounts(settings: Settings, auth: str | None = None, auth_file: Path | None = None) -> Accounts | None:
+    """The accounts `launch_app` serves: `auth` over settings.ui_auth, `auth_file` over settings.ui_auth_file,
+    plus settings.ui_admin_auth. Raises `AuthError` for a malformed one."""
+    return accounts(auth or settings.ui_auth, auth_file or settings.ui_auth_file, settings.ui_admin_auth)
 
 
 def _index_missing_app(exc: Exception) -> gr.Blocks:

@@ -12,6 +12,7 @@ import gradio as gr
 from ingest.corpus_status import corpus_status
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
+from ui.web_auth import parse_auth
 from ui.web_documents import corpus_rows
 from ui.web_state import AppState
 from ui.web_upload import UploadError, remove_upload_copy, store_upload
@@ -36,10 +37,15 @@ class DocumentHandlers:
         """Output: document filter choices (the index may have changed since the app started)."""
         return gr.update(choices=self.state.doc_ids())
 
-    def upload(self, file_path: str | None) -> Iterator[tuple[Any, ...]]:
+    def upload(self, file_path: str | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Outputs: file input, table, status, document filter choices."""
         if not file_path:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        refusal = self._admin_refusal(request, "add a document")
+        if refusal:
+            remove_upload_copy(Path(file_path))
+            yield None, gr.skip(), refusal, gr.skip()
             return
         settings = self.state.settings
         try:
@@ -52,8 +58,12 @@ class DocumentHandlers:
             remove_upload_copy(Path(file_path))
         yield from self._follow_build(self.state.request_build(), f"{stored.message} ", clear_file=True)
 
-    def rebuild(self) -> Iterator[tuple[Any, ...]]:
+    def rebuild(self, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Outputs: file input, table, status, document filter choices."""
+        refusal = self._admin_refusal(request, "rebuild the index")
+        if refusal:
+            yield gr.skip(), gr.skip(), refusal, gr.skip()
+            return
         yield from self._follow_build(self.state.request_build(full=True), "", clear_file=False)
 
     def _follow_build(self, ticket: int, prefix: str, clear_file: bool) -> Iterator[tuple[Any, ...]]:
@@ -63,6 +73,17 @@ class DocumentHandlers:
             file_value = gr.skip()
         rows, status, choices = self.documents()
         yield file_value, rows, prefix + status, choices
+
+    def _admin_refusal(self, request: gr.Request | None, action: str) -> str:
+        """Why this request may not `action` (settings.ui_admin_auth names the one login that may), or ""."""
+        admin = parse_auth(self.state.settings.ui_admin_auth)
+        if admin is None:
+            return ""
+        username = getattr(request, "username", None)
+        if username == admin[0]:
+            return ""
+        who = f"the login {username!r}" if username else "this session"
+        return f"Refused: only the admin login may {action}; {who} is not it. Log in as the admin to do so."
 
     def _taken_ids(self) -> set[str]:
         settings = self.state.settings
