@@ -32,6 +32,8 @@ ASK_CONCURRENCY = max(2, min(8, os.cpu_count() or 2))
 BUILD_FOLLOWERS = 8  # sessions that can follow an upload or rebuild at once
 WRITE_WAITERS = 16  # requests for a written answer held at once (the model itself writes one at a time)
 SESSION_TTL_S = 6 * 3600  # a conversation left idle this long is forgotten
+LOGIN_MESSAGE = ("After 5 failed logins in a row, this address must wait 30 s before trying again, and longer "
+                 "after each further failure.")
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
@@ -57,6 +59,8 @@ def launch_app(demo: gr.Blocks, settings: Settings, *, host: str | None = None, 
     middleware = Middleware(LoginThrottleMiddleware, throttle=throttle or LoginThrottle())  # type: ignore[arg-type]
     return demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port,
                        auth=list(logins.logins) if logins else None, share=share,
+                       # gradio's login page says "Incorrect Credentials" for a 429 as well: say it here
+                       auth_message=LOGIN_MESSAGE if logins else None,
                        # gradio builds its FastAPI app inside launch(): the throttle goes in through its kwargs
                        app_kwargs={"middleware": [middleware]},
                        # no max_file_size: Gradio's cap refuses with a bare "Error"; store_upload checks

@@ -214,3 +214,27 @@ def test_only_the_admin_login_may_upload_or_rebuild(small_app_settings: Settings
     admin_rebuilt = list(handlers.rebuild(gr.Request(username="root")))
     assert "Refused" not in admin_rebuilt[-1][2]
     assert "oecd-ai-recommendation-2019" in str(admin_rebuilt[-1][1])
+
+
+def test_a_reader_logged_in_through_the_browser_is_refused_upload_and_rebuild(  # type: ignore[no-untyped-def]
+        page, serve, small_app_settings: Settings, session_embedder: Embedder, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from ui.web import LOGIN_MESSAGE, create_app
+
+    settings = small_app_settings
+    url = serve(create_app(settings, Assistant.load(settings, embedder=session_embedder)), settings)
+    page.goto(url)
+    expect(page.get_by_text(LOGIN_MESSAGE)).to_be_visible()
+    page.get_by_label("username").fill("reader")
+    page.get_by_label("password").fill("r3ad")
+    page.get_by_role("button", name="Login").click()
+    page.get_by_role("tab", name="Documents").click()
+    status = page.locator("#pq-status")
+    page.locator("#pq-rebuild").click()
+    expect(status).to_contain_text("only the admin login may rebuild the index; the login 'reader' is not it")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Municipal chatbots must keep a log of every reply.", encoding="utf-8")
+    page.locator("#pq-upload input[type=file]").set_input_files(str(notes))
+    expect(status).to_contain_text("only the admin login may add a document")
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["oecd-ai-recommendation-2019.txt"]
