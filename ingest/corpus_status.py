@@ -14,6 +14,8 @@ from ingest.models import SourceEntry
 Status = Literal["present", "missing", "modified", "extra", "refused"]
 CORPUS_SUFFIXES = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
 SYNC_SIDECAR = ".policyqa-sync.json"
+# A corpus mirror's own papers (its list of sources, readme, licence) describe the documents; they are not ones.
+MIRROR_OWN_FILES = frozenset({"sources", "readme", "license", "licence", "notice", "changelog"})
 _HEAD_BYTES = 256 * 1024  # a title sits near the top; no need to read a whole large file
 _MAX_TITLE = 200
 
@@ -94,6 +96,7 @@ def _document_files(corpus_dir: Path) -> list[Path]:
         and not path.name.startswith(".")  # temp files of an interrupted sync, the sidecar, editor files
         and path.name != SYNC_SIDECAR
         and path.suffix.lower() in CORPUS_SUFFIXES
+        and path.stem.lower() not in MIRROR_OWN_FILES
     )
 
 

@@ -109,3 +109,11 @@ def test_a_manifest_document_that_is_a_link_out_of_the_folder_is_refused(tmp_pat
     selection = select_corpus_files(settings)
     assert PRESENT not in [path.name for path, _ in selection.files]
     assert selection.refused == [f"{PRESENT}: skipped: a link or path that leads outside the corpus folder"]
+
+
+def test_a_mirror_folders_own_sources_readme_and_licence_are_never_documents(settings: Settings,
+                                                                             shared_corpus: Path) -> None:
+    shutil.copyfile(shared_corpus / "SOURCES.md", settings.corpus_dir / "SOURCES.md")
+    (settings.corpus_dir / "README.md").write_text("# Corpus mirror\n\nWhat this folder holds.\n", encoding="utf-8")
+    (settings.corpus_dir / "LICENSE.txt").write_text("Licences of the documents.\n", encoding="utf-8")
+    assert [path.name for path, _ in files_to_ingest(settings)] == [MODIFIED, PRESENT, "my-notes.md"]
