@@ -88,7 +88,7 @@ def is_title_case(text: str) -> bool:
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+\S")
 _PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.\s+\S")
-_POINT = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5}|\d{1,3})\)\s+\S")
+_POINT = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,3})\)\s+\S")
 _BULLET = re.compile(r"^([•\-\*–]|\d{1,2}\)|[a-z]\))\s+")
 _SENTENCE_END = re.compile(r"[.:;!?)”\"]$")
 
@@ -119,6 +119,44 @@ def _join(previous: str, following: str, keep_hyphen: set[str]) -> str:
     """Join two wrapped lines, mending a word split by a line-break hyphen."""
     mended = join_line_break_hyphen(previous, following, keep_hyphen)
     return "".join(mended) if mended else f"{previous} {following}"
+
+
+_RUN_IN_NUMBER = re.compile(r"^(Sec\. \d{1,2}\.|\d{1,2}\.\d{1,2}\.)\s+(?=[A-Z])")
+_TITLE_END = re.compile(r"\.(?:\s+|$)")
+_WRAPPED_TITLE_END = re.compile(r"^([a-zA-Z][^.:;]{0,60}\.)(?:\s+(.*))?$")
+
+
+def split_run_in_headings(lines: list[Line]) -> list[Line]:
+    """Give EO-style headings a line of their own: `4.2. Ensuring Safe and Reliable AI. (a) Within 90 days`
+    becomes `4.2. Ensuring Safe and Reliable AI.` and `(a) Within 90 days`; a title wrapped onto the next line
+    (`… for AI Safety` / `and Security. (a) Within …`) is joined first, so the heading never swallows the body.
+    """
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        text = line.text.strip()
+        number = _RUN_IN_NUMBER.match(text)
+        if not number:
+            out.append(line)
+            continue
+        rest = text[number.end():]
+        end = _TITLE_END.search(rest)
+        if end is None and is_title_case(rest) and index < len(lines):
+            wrapped = _WRAPPED_TITLE_END.match(lines[index].text.strip())
+            if wrapped and is_title_case(f"{rest} {wrapped.group(1)}"):
+                out.append(Line(line.page, f"{text} {wrapped.group(1)}"))
+                if wrapped.group(2):
+                    out.append(Line(lines[index].page, wrapped.group(2)))
+                index += 1
+                continue
+        if end is not None and end.end() < len(rest) and is_title_case(rest[:end.start()]):
+            out.append(Line(line.page, f"{number.group(0)}{rest[:end.start() + 1]}"))
+            out.append(Line(line.page, rest[end.end():]))
+            continue
+        out.append(line)
+    return out
 
 
 @dataclass
@@ -160,6 +198,7 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
     """Join wrapped lines into paragraphs; headings and enumerated points start new ones."""
     if blank_separates:
         lines = unwrap_blank_separated(lines, markdown)
+    lines = split_run_in_headings(lines)
     keep_hyphen = known_hyphenated_words([ln.text for ln in lines])
     typical = _typical_line_length(lines)
     paragraphs: list[_Paragraph] = []
@@ -205,15 +244,55 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
     return paragraphs
 
 
-def _marker(text: str, current_number: str) -> tuple[str, str]:
-    """The paragraph marker a block opens (`1`, `1(f)`), and the paragraph number now in force."""
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+           "xvi", "xvii", "xviii", "xix", "xx")
+PointStack = tuple[tuple[str, str], ...]  # (kind, label) of the open points, outermost first
+
+
+def _point_kind(label: str, stack: PointStack) -> str:
+    """`digit`, `upper`, `lower` or `roman`; `(i)` after `(h)` is a letter, `(i)` after `(k)` opens roman points."""
+    if label.isdigit():
+        return "digit"
+    if label.isupper():
+        return "upper"
+    if label not in _ROMANS:
+        return "lower"
+    open_kinds = dict(stack)
+    roman = open_kinds.get("roman")
+    if roman in _ROMANS[:-1] and label == _ROMANS[_ROMANS.index(roman) + 1]:
+        return "roman"
+    letter = open_kinds.get("lower")
+    if letter and len(letter) == 1 and label == chr(ord(letter) + 1):
+        return "lower"
+    return "roman" if label == "i" or len(label) > 1 else "lower"
+
+
+def _marker(text: str, base: str, stack: PointStack) -> tuple[str, str, PointStack]:
+    """The marker a block opens (`1`, `1(f)`, `Sec. 4.2(a)(i)(B)`), the paragraph number and open points after it.
+
+    Points nest by kind: a kind already open closes everything inside it and takes its place.
+    """
     m = _PARAGRAPH_NUMBER.match(text)
     if m:
-        return m.group(1), m.group(1)
+        return m.group(1), m.group(1), ()
     p = _POINT.match(text)
-    if p:
-        return f"{current_number}({p.group(1)})", current_number
-    return "", current_number
+    if not p:
+        return "", base, stack
+    label = p.group(1)
+    kind = _point_kind(label, stack)
+    kinds = [k for k, _ in stack]
+    kept = stack[:kinds.index(kind)] if kind in kinds else stack
+    stack = kept + ((kind, label),)
+    return base + "".join(f"({lab})" for _, lab in stack), base, stack
+
+
+def _marker_base(heading: Heading, path: list[str]) -> str:
+    """EO-style sections cite their points as `Sec. 4.2(a)(i)`; other units start from their own numbers."""
+    if heading.kind == "sec":
+        return heading.label[:heading.label.index(".", 5)]  # "Sec. 4. Ensuring …" → "Sec. 4"
+    if heading.kind == "numbered" and any(label.startswith("Sec. ") for label in path):
+        return f"Sec. {heading.label.split(' ')[0]}"
+    return ""
 
 
 def build_blocks(lines: list[Line], markdown: bool = False, blank_separates: bool = False) -> list[Block]:
@@ -225,12 +304,15 @@ def build_blocks(lines: list[Line], markdown: bool = False, blank_separates: boo
     next_recital = 1
     seen_article = False
     paragraph_number = ""
+    points: PointStack = ()
     blocks: list[Block] = []
     for para in paragraphs:
         heading = para.heading
         if heading is not None and heading.kind == "numbered" and unit_kind in ("article", "annex"):
             heading = None  # inside an article or annex, "1. Title" is a numbered point, not a new section
-        recital = _RECITAL.match(para.text) if heading is None and not seen_article else None
+        # recitals open a regulation, before any section or article (EO 14110's `(1)` points are not recitals)
+        recital = _RECITAL.match(para.text) if heading is None and not seen_article and unit_kind in (
+            "", "recital", "chapter", "markdown") else None
         if recital and int(recital.group(1)) == next_recital and not para.text[5:].startswith("OJ "):
             heading = Heading("recital", 3, f"Recital ({next_recital})")
             next_recital += 1
@@ -247,10 +329,11 @@ def build_blocks(lines: list[Line], markdown: bool = False, blank_separates: boo
             stack.append((heading.level, heading.label))
             unit += 1
             unit_kind = heading.kind
-            paragraph_number = ""
+            paragraph_number = _marker_base(heading, [label for _, label in stack])
+            points = ()
         opens_recital = heading is not None and heading.kind == "recital"
-        marker, paragraph_number = ("", paragraph_number) if is_heading_block or opens_recital else _marker(
-            para.text, paragraph_number)
+        marker, paragraph_number, points = ("", paragraph_number, points) if is_heading_block or opens_recital \
+            else _marker(para.text, paragraph_number, points)
         blocks.append(Block(
             text=para.text, page_start=para.page_start, page_end=para.page_end,
             path=tuple(label for _, label in stack), unit=unit, marker=marker, is_heading=is_heading_block,
