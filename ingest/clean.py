@@ -112,3 +112,23 @@ def normalize_whitespace(text: str) -> str:
     """Spaces collapsed, lines trimmed, at most one blank line between paragraphs."""
     lines = [_SPACE_RUN.sub(" ", ln).strip() for ln in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_EXPONENT_CONTEXT = re.compile(r"(?:greater than|capacity of)$")
+_LOST_EXPONENT = re.compile(r"(?:(?<=greater than )|(?<=capacity of )|^)10([12]\d)\b(?=[.,;]?(?:\s|$))")
+_COMPUTE_WORDS = re.compile(r"floating[ -]point operations|FLOPs?\b")
+
+
+def restore_lost_exponents(lines: list[str]) -> list[str]:
+    """`greater than 1025` → `greater than 10^25`: a superscript exponent the PDF text lost, restored only in
+    a compute threshold (a count that follows "greater than" or "capacity of" where floating-point operations
+    or FLOPs are named on the line or the one before), where no plain number of that size makes sense."""
+    restored: list[str] = []
+    for index, line in enumerate(lines):
+        previous = lines[index - 1].rstrip() if index else ""
+        if _COMPUTE_WORDS.search(previous + " " + line):
+            line = _LOST_EXPONENT.sub(
+                lambda m: f"10^{m.group(1)}" if m.start() or _EXPONENT_CONTEXT.search(previous) else m.group(0),
+                line)
+        restored.append(line)
+    return restored

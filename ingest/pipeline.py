@@ -18,7 +18,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.chunk import ChunkingParams, TokenCounter, chunk_blocks, estimate_tokens
-from ingest.clean import fix_spacing, normalize_unicode, recurring_edge_lines, strip_page_furniture
+from ingest.clean import (
+    fix_spacing,
+    normalize_unicode,
+    recurring_edge_lines,
+    restore_lost_exponents,
+    strip_page_furniture,
+)
 from ingest.definitions import definition_chunks
 from ingest.errors import IngestError
 from ingest.limits import DEFAULT_LIMITS, DocumentLimits
@@ -46,7 +52,8 @@ def clean_lines(document: LoadedDocument) -> list[Line]:
     for page, raw in zip(document.pages, pages):
         kept = strip_page_furniture(raw, recurring) if paged else raw
         lines.extend(Line(page.number, fix_spacing(line)) for line in kept)
-    return lines
+    texts = restore_lost_exponents([line.text for line in lines])
+    return [Line(line.page, text) for line, text in zip(lines, texts)]
 
 
 def ingest_document(path: Path, entry: SourceEntry, params: ChunkingParams,

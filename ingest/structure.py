@@ -58,6 +58,7 @@ _HEADING_RULES: list[tuple[re.Pattern[str], str, str, int, bool]] = [
     (re.compile(rf"^ANNEX ({_ROMAN})$"), "annex", "Annex {0}", 1, True),
     (re.compile(r"^Part (\d+): (.{3,80})$"), "part", "Part {0}: {1}", 1, False),
     (re.compile(r"^Appendix ([A-D]): (.{3,100})$"), "appendix", "Appendix {0}: {1}", 1, False),
+    (re.compile(r"^Appendix ([A-D]):$"), "appendix", "Appendix {0}:", 1, True),
     (re.compile(r"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}\.\d{1,2})\b:?"), "subcategory", "{0}", 3, False),
     (re.compile(r"^((?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}):\s+(.{3,})$"), "category", "{0}: {1}", 2, False),
     (re.compile(r"^Sec\. (\d+)\.\s+([^.]{3,160})(?:\.|$)"), "sec", "Sec. {0}. {1}", 1, False),
@@ -159,6 +160,54 @@ def split_run_in_headings(lines: list[Line]) -> list[Line]:
     return out
 
 
+_CATEGORY_START = re.compile(r"^(?:GOVERN|MAP|MEASURE|MANAGE) \d{1,2}:")
+_NARROW_COLUMN = 30  # the AI RMF core tables wrap category titles in a column this many characters wide
+
+
+def join_wrapped_category_titles(lines: list[Line]) -> list[Line]:
+    """`MAP 1: Context is` / `established and` / `understood.` becomes one line: the whole category title."""
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        text = line.text.strip()
+        if not _CATEGORY_START.match(text) or text.endswith("."):
+            out.append(line)
+            continue
+        parts = [text]
+        end = index
+        while end < len(lines) and end - index < 14:
+            following = lines[end].text.strip()
+            if not following or len(following) > _NARROW_COLUMN or classify_heading(following, False):
+                break
+            parts.append(following)
+            end += 1
+            if following.endswith("."):
+                break
+        if parts[-1].endswith("."):
+            out.append(Line(line.page, " ".join(parts)))
+            index = end
+        else:
+            out.append(line)
+    return out
+
+
+_TOC_ENTRY = re.compile(r"\S\s+\d{1,3}$|\.{4,}\s*\d{1,3}$")
+_TOC_MIN_ENTRIES = 4
+
+
+def table_of_contents_lines(lines: list[Line], markdown: bool) -> set[int]:
+    """Indexes of table-of-contents entries (`Appendix D: Attributes of the AI RMF 42`): heading-shaped lines
+    ending in a page number, on a page that has at least four of them. They stay text, never headings."""
+    by_page: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if _TOC_ENTRY.search(text) and classify_heading(text, markdown) is not None:
+            by_page.setdefault(line.page, []).append(index)
+    return {index for found in by_page.values() if len(found) >= _TOC_MIN_ENTRIES for index in found}
+
+
 @dataclass
 class _Paragraph:
     text: str
@@ -198,20 +247,21 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
     """Join wrapped lines into paragraphs; headings and enumerated points start new ones."""
     if blank_separates:
         lines = unwrap_blank_separated(lines, markdown)
-    lines = split_run_in_headings(lines)
+    lines = join_wrapped_category_titles(split_run_in_headings(lines))
+    contents = table_of_contents_lines(lines, markdown)
     keep_hyphen = known_hyphenated_words([ln.text for ln in lines])
     typical = _typical_line_length(lines)
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
     previous_raw = ""
     pending_title: _Paragraph | None = None
-    for line in lines:
+    for number, line in enumerate(lines):
         text = line.text.strip()
         if not text:
             if blank_separates:
                 current = None
             continue
-        heading = classify_heading(text, markdown)
+        heading = None if number in contents else classify_heading(text, markdown)
         if pending_title is not None and heading is None:
             # EU chapters, sections, articles and annexes put their title on the line after the number.
             pending_title.extend(f"{pending_title.text}\n{text}", line.page)

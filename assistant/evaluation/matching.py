@@ -7,6 +7,7 @@ import unicodedata
 
 _LINE_BREAK_HYPHEN = re.compile(r"-\n([a-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_POWER_OF_TEN = re.compile(r"\b10\^(\d{1,2})\b")  # `10^25` as ingestion restores it; quotes may read `1025`
 PARTIAL_MATCH_SHARE = 0.6
 
 
@@ -18,6 +19,7 @@ def normalize_for_matching(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = _LINE_BREAK_HYPHEN.sub(r"\1", text)
+    text = _POWER_OF_TEN.sub(r"10\1", text)
     return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 

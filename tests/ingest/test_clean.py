@@ -12,6 +12,7 @@ from ingest.clean import (
     normalize_unicode,
     normalize_whitespace,
     recurring_edge_lines,
+    restore_lost_exponents,
     strip_page_furniture,
 )
 
@@ -128,3 +129,15 @@ def test_footnotes_below_a_dropped_footer_go_with_it() -> None:
 def test_normalize_whitespace_keeps_paragraphs_and_collapses_the_rest() -> None:
     text = "  First   paragraph\tline.  \nsecond line\n\n\n\n   Second paragraph.  \n\n"
     assert normalize_whitespace(text) == "First paragraph line.\nsecond line\n\nSecond paragraph."
+
+
+def test_an_exponent_lost_in_a_compute_threshold_is_restored_across_a_line_break() -> None:
+    lines = ["training measured in floating point operations is greater than", "1025.", "3. The Commission"]
+    assert restore_lost_exponents(lines) == [lines[0], "10^25.", lines[2]]
+    assert restore_lost_exponents(["a capacity of 1020 FLOPs per second"]) == ["a capacity of 10^20 FLOPs per second"]
+
+
+def test_numbers_outside_a_compute_threshold_are_left_alone() -> None:
+    lines = ["Regulation (EU) No 1025/2012 of the European Parliament", "a fine greater than 1025 euro",
+             "greater than", "1025 persons"]
+    assert restore_lost_exponents(lines) == lines

@@ -58,3 +58,37 @@ def test_eo_14110_numbered_items_are_points_not_recitals(eo_14110: IngestedDocum
     assert not any("Recital" in c.section for c in eo_14110.chunks)
     section = chunk_with(eo_14110, "the identity of such foreign person").section
     assert "Sec. 4.2(d)(i)(B)(2)" in section or "Sec. 4.2(d)(i)(B)(1)" in section, section
+
+
+def test_eu_ai_act_compute_threshold_reads_10_to_the_25(shared_corpus: Path) -> None:
+    eu = ingest(shared_corpus, "eu-ai-act-2024-1689")
+    chunk = chunk_with(eu, "measured in floating point operations is greater than")
+    assert "greater than 10^25." in chunk.text
+    assert "Article 51" in chunk.section
+
+
+def test_an_evidence_quote_with_the_lost_exponent_still_matches_the_restored_text() -> None:
+    from assistant.evaluation.matching import quote_coverage
+
+    assert quote_coverage("floating point operations is greater than 1025.",
+                          "measured in floating point operations is greater than 10^25. 3. The Commission") == 1.0
+
+
+@pytest.fixture(scope="module")
+def ai_rmf(shared_corpus: Path) -> IngestedDocument:
+    return ingest(shared_corpus, "nist-ai-rmf-1.0")
+
+
+def test_ai_rmf_table_of_contents_lines_are_not_sections(ai_rmf: IngestedDocument) -> None:
+    labels = {part for c in ai_rmf.chunks for part in c.section.split(" > ")}
+    assert "Appendix D: Attributes of the AI RMF" in labels
+    for contents_line in ("Appendix D: Attributes of the AI RMF 42", "Part 1: Foundational Information 4",
+                          "3.2 Safe 14", "5.1 Govern 21"):
+        assert contents_line not in labels
+
+
+def test_ai_rmf_wrapped_category_titles_are_kept_whole(ai_rmf: IngestedDocument) -> None:
+    labels = {part for c in ai_rmf.chunks for part in c.section.split(" > ")}
+    assert "MAP 1: Context is established and understood" in labels
+    assert "GOVERN 5: Processes are in place for robust engagement with relevant AI actors" in labels
+    assert "MAP 1: Context is" not in labels
