@@ -127,8 +127,12 @@ def restore_lost_exponents(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         previous = lines[index - 1].rstrip() if index else ""
         if _COMPUTE_WORDS.search(previous + " " + line):
-            line = _LOST_EXPONENT.sub(
-                lambda m: f"10^{m.group(1)}" if m.start() or _EXPONENT_CONTEXT.search(previous) else m.group(0),
-                line)
+            line = _restore_in_line(line, after_context=bool(_EXPONENT_CONTEXT.search(previous)))
         restored.append(line)
     return restored
+
+
+def _restore_in_line(line: str, after_context: bool) -> str:
+    """A count that opens the line is an exponent only when the line before ends with its context."""
+    return _LOST_EXPONENT.sub(
+        lambda m: f"10^{m.group(1)}" if m.start() or after_context else m.group(0), line)
