@@ -203,7 +203,8 @@ def table_of_contents_lines(lines: list[Line], markdown: bool) -> set[int]:
     by_page: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if _TOC_ENTRY.search(text) and classify_heading(text, markdown) is not None:
+        heading = classify_heading(text, markdown) if _TOC_ENTRY.search(text) else None
+        if heading is not None and not heading.needs_title:  # `Article 5` ends in its number, not a page
             by_page.setdefault(line.page, []).append(index)
     return {index for found in by_page.values() if len(found) >= _TOC_MIN_ENTRIES for index in found}
 
