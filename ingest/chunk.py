@@ -14,7 +14,7 @@ from ingest.structure import Block
 TokenCounter = Callable[[str], int]
 
 # Bumped whenever cleaning, structure or chunking changes what chunks a document yields: indexes rebuild.
-CHUNKER_VERSION = 4  # 3 was an intermediate state of this branch
+CHUNKER_VERSION = 5  # 3 and 4 were intermediate states of this branch
 
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})

@@ -300,8 +300,9 @@ _ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "x
 PointStack = tuple[tuple[str, str], ...]  # (kind, label) of the open points, outermost first
 
 
-def _point_kind(label: str, stack: PointStack) -> str:
-    """`digit`, `upper`, `lower` or `roman`; `(i)` after `(h)` is a letter, `(i)` after `(k)` opens roman points."""
+def _point_kind(label: str, stack: PointStack, after_colon: bool) -> str:
+    """`digit`, `upper`, `lower` or `roman`; `(i)` after `(h)` is a letter, `(i)` after `(k)` opens roman
+    points, and so does `(i)` after a `(h)` that ends with a colon (EU AI Act Article 5(1)(h))."""
     if label.isdigit():
         return "digit"
     if label.isupper():
@@ -313,12 +314,12 @@ def _point_kind(label: str, stack: PointStack) -> str:
     if roman in _ROMANS[:-1] and label == _ROMANS[_ROMANS.index(roman) + 1]:
         return "roman"
     letter = open_kinds.get("lower")
-    if letter and len(letter) == 1 and label == chr(ord(letter) + 1):
+    if letter and len(letter) == 1 and label == chr(ord(letter) + 1) and not (label == "i" and after_colon):
         return "lower"
     return "roman" if label == "i" or len(label) > 1 else "lower"
 
 
-def _marker(text: str, base: str, stack: PointStack) -> tuple[str, str, PointStack]:
+def _marker(text: str, base: str, stack: PointStack, after_colon: bool = False) -> tuple[str, str, PointStack]:
     """The marker a block opens (`1`, `1(f)`, `Sec. 4.2(a)(i)(B)`), the paragraph number and open points after it.
 
     Points nest by kind: a kind already open closes everything inside it and takes its place.
@@ -330,7 +331,7 @@ def _marker(text: str, base: str, stack: PointStack) -> tuple[str, str, PointSta
     if not p:
         return "", base, stack
     label = p.group(1)
-    kind = _point_kind(label, stack)
+    kind = _point_kind(label, stack, after_colon)
     kinds = [k for k, _ in stack]
     kept = stack[:kinds.index(kind)] if kind in kinds else stack
     stack = kept + ((kind, label),)
@@ -384,7 +385,7 @@ def build_blocks(lines: list[Line], markdown: bool = False, blank_separates: boo
             points = ()
         opens_recital = heading is not None and heading.kind == "recital"
         marker, paragraph_number, points = ("", paragraph_number, points) if is_heading_block or opens_recital \
-            else _marker(para.text, paragraph_number, points)
+            else _marker(para.text, paragraph_number, points, blocks[-1].text.rstrip().endswith(":") if blocks else False)
         blocks.append(Block(
             text=para.text, page_start=para.page_start, page_end=para.page_end,
             path=tuple(label for _, label in stack), unit=unit, marker=marker, is_heading=is_heading_block,

@@ -92,3 +92,10 @@ def test_ai_rmf_wrapped_category_titles_are_kept_whole(ai_rmf: IngestedDocument)
     assert "MAP 1: Context is established and understood" in labels
     assert "GOVERN 5: Processes are in place for robust engagement with relevant AI actors" in labels
     assert "MAP 1: Context is" not in labels
+
+
+def test_eu_ai_act_points_after_a_colon_ending_h_are_roman(shared_corpus: Path) -> None:
+    eu = ingest(shared_corpus, "eu-ai-act-2024-1689")
+    sections = {c.section for c in eu.chunks if "Article 5 Prohibited" in c.section}
+    assert any("1(h)(i" in s for s in sections), sorted(sections)
+    assert not any(s.endswith("> 1(i)") for s in sections)
