@@ -25,13 +25,6 @@ from ingest.clean import (
     restore_lost_exponents,
     strip_page_furniture,
 )
-from ingest.clean import (
-    fix_spacing,
-    normalize_unicode,
-    recurring_edge_lines,
-    restore_lost_exponents,
-    strip_page_furniture,
-)
 from ingest.definitions import definition_chunks
 from ingest.errors import IngestError
 from ingest.limits import DEFAULT_LIMITS, DocumentLimits
