@@ -57,7 +57,10 @@ def embed_with_cache(texts: list[str], cache: EmbeddingCache, encode: Callable[[
     embeds only what was not saved yet."""
     keys = [text_key(t) for t in texts]
     cached = cache.get_many(sorted(set(keys)))
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    # Longest first across the whole build (characters stand in for tokens here), so that every part sent to
+    # `encode` holds texts of similar length and its batches pad little.
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items(),
+                     key=lambda item: (-len(item[1]), item[0]))
     with tqdm(total=len(missing), desc="embed", unit="chunk", disable=not progress or not missing) as bar:
         for start in range(0, len(missing), save_every):
             part = missing[start:start + save_every]

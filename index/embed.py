@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from index.local_models import REGISTRY, model_folder, model_status
 from index.sentence_encoder import BertSentenceEncoder
 
 
@@ -33,11 +34,19 @@ _SHIPPED_PACKAGES = {
 }
 
 
-def resolve_model_path(name: str) -> tuple[str, bool]:
-    """(path or hub name, whether it is local): a local folder, then an installed package, then a hub name."""
+def resolve_model_path(name: str, model_dir: Path | None = None) -> tuple[str, bool]:
+    """(path or hub name, whether it is local): a local folder, then a model `policyqa model install` stores in
+    the model folder (`model_dir` setting), then an installed package, then a hub name."""
     candidate = Path(name).expanduser()
     if candidate.is_dir():
         return str(candidate.resolve()), True
+    stored = next((m for m in REGISTRY if m.name == name.lower() and m.role == "embedder"), None)
+    if stored is not None:
+        status = model_status(stored, model_folder(model_dir))
+        if not status.installed:
+            raise ModelNotFoundError(f"embedding model '{name}' is not installed in {status.path.parent}: "
+                                     f"run `policyqa model install {stored.name}`")
+        return str(status.path), True
     module_name = _SHIPPED_PACKAGES.get(name.lower(), name.replace("-", "_"))
     try:
         module = importlib.import_module(module_name)
@@ -112,9 +121,18 @@ def _sentence_transformer(name: str, path: str, allow_download: bool) -> Any:
             f"embedding model '{name}' could not be loaded: not {where} ({exc})") from exc
 
 
-def model_fingerprint(name: str) -> str:
+def model_fingerprint(name: str, model_dir: Path | None = None) -> str:
     """The fingerprint of a model without loading it (cheap: reads file sizes and configs)."""
-    return _fingerprint(*resolve_model_path(name))
+    return _fingerprint(*resolve_model_path(name, model_dir))
+
+
+def length_order(lengths: list[int]) -> np.ndarray:
+    """Positions sorted longest first (ties keep their order): consecutive positions have similar lengths.
+
+    >>> length_order([3, 9, 3, 5]).tolist()
+    [1, 3, 0, 2]
+    """
+    return np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
 
 
 @dataclass
@@ -127,8 +145,9 @@ class Embedder:
     batch_size: int = 8
 
     @classmethod
-    def load(cls, name: str, batch_size: int = 8, allow_download: bool = False) -> Embedder:
-        path, is_local = resolve_model_path(name)
+    def load(cls, name: str, batch_size: int = 8, allow_download: bool = False,
+             model_dir: Path | None = None) -> Embedder:
+        path, is_local = resolve_model_path(name, model_dir)
         # A model of the plain shape (the shipped one) runs on torch alone: importing sentence-transformers
         # and transformers would cost a cold `policyqa ask` seconds, for the same vectors.
         model = BertSentenceEncoder.load(Path(path)) if is_local else None
@@ -150,11 +169,16 @@ class Embedder:
         return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Vectors of `texts`, in order. The texts are embedded longest first, so that each batch holds texts
+        of nearly the same token count and pads little; the vectors are the ones `texts` in any order give."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
-                                    convert_to_numpy=True, normalize_embeddings=True)
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        order = length_order([self.count_tokens(text) for text in texts])
+        vectors = self.model.encode([texts[i] for i in order], batch_size=self.batch_size,
+                                    show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True)
+        restored = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+        restored[order] = vectors
+        return restored
 
     def describe(self) -> str:
         return json.dumps({"model": self.model_id, "fingerprint": self.fingerprint, "dimension": self.dimension})
