@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.build import embedding_text
 from index.cache import EmbeddingCache, embed_with_cache
@@ -63,5 +64,23 @@ def test_embed_with_cache_embeds_longest_first_across_parts_and_returns_vectors_
     assert embedded == len(texts)
     lengths = [len(t) for part in seen for t in part]
     assert lengths == sorted(lengths, reverse=True)
-    assert [len(part) for part in seen] == [16, 16, 16, 12]
+    assert [len(part) for part in seen] == [16, 16, 16, 12]  # within a part of 16, steps of ENCODE_STEP (32)
     np.testing.assert_allclose(vectors, unsorted_vectors(session_embedder, texts), atol=2e-5)
+
+
+def test_the_progress_bar_shows_count_rate_and_time_left_on_stderr(
+        tmp_path: Path, ingested_corpus: IngestResult, session_embedder: Embedder,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    texts = corpus_texts(ingested_corpus, 70)
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", session_embedder.fingerprint)
+    try:
+        embed_with_cache(texts, cache, session_embedder.encode, progress=True)
+        embed_with_cache(texts, cache, session_embedder.encode, progress=True)  # all cached: no bar
+    finally:
+        cache.close()
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "embed: 100%" in captured.err and "70/70" in captured.err
+    assert "chunk/s]" in captured.err and "<00:00" in captured.err  # rate, and the time left once done
+    assert "32/70" in captured.err  # it moved before the end, one step of 32 at a time
+    assert captured.err.count("embed:") == captured.err.count("embed: ")  # one bar only

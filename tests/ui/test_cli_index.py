@@ -4,6 +4,7 @@ small copy of the corpus."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def test_build_reports_changes_and_names_a_failed_file(project: Path) -> None:
     assert "  removed: g7-leaders-statement-hiroshima-ai-process-2023" in result.output
     assert "FAILED scan.pdf: not a PDF file" in result.output and "added:" not in result.output
     assert "up to date" not in result.output
+    # stderr is no terminal here: no progress bar, one final line with the count and the rate
+    embedded = re.search(r"(\d+) newly embedded", result.stdout)
+    assert embedded and int(embedded.group(1)) > 0
+    assert re.fullmatch(rf"\[embed\] {embedded.group(1)} chunks embedded in \d+\.\d s \(\d+\.\d chunks/s\)\n",
+                        result.stderr), result.stderr
+    assert "chunks embedded" not in result.stdout and "chunk/s" not in result.stderr
 
 
 def test_build_refuses_while_another_build_holds_the_lock(project: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,21 +49,43 @@ def build(settings: Settings, full: bool) -> None:
         sys.exit(1)
     click.echo(f"Indexing {len(files)} documents from {settings.corpus_dir} into {settings.index_dir}")
     previous = _indexed_shas(settings)
+    stages = _StageClock()
     try:
-        report = build_index(settings, files, full=full, progress=sys.stderr.isatty(), on_stage=_print_stage)
+        report = build_index(settings, files, full=full, progress=sys.stderr.isatty(), on_stage=stages.enter)
     except BuildLockedError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except (ModelNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if report.embedded:  # the bar's last state on a terminal; the only trace of embedding in a log
+        seconds = stages.seconds("embed")
+        click.echo(f"[embed] {report.embedded} chunks embedded in {seconds:.1f} s "
+                   f"({report.embedded / max(seconds, 1e-9):.1f} chunks/s)", err=True)
     for line in summary_lines(report, files, previous):
         click.echo(line)
     if report.status != "up to date" and report.chunks == 0:
         sys.exit(1)
 
 
-def _print_stage(stage: str) -> None:
-    click.echo(f"[{stage}] {_STAGES.get(stage, stage)}")
+@dataclass
+class _StageClock:
+    """Prints each build stage as it starts and remembers when, so that a stage's duration can be reported."""
+
+    started: dict[str, float] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    def enter(self, stage: str) -> None:
+        self.started[stage] = time.perf_counter()
+        self.order.append(stage)
+        click.echo(f"[{stage}] {_STAGES.get(stage, stage)}")
+
+    def seconds(self, stage: str) -> float:
+        """From the start of `stage` to the start of the next one (or now)."""
+        if stage not in self.started:
+            return 0.0
+        following = self.order[self.order.index(stage) + 1:]
+        end = self.started[following[0]] if following else time.perf_counter()
+        return end - self.started[stage]
 
 
 def _indexed_shas(settings: Settings) -> dict[str, str] | None:
@@ -160,7 +183,7 @@ def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> I
         missing=sorted(d for d in manifest.documents if d not in on_disk),
         new=[d for d in on_disk if d not in manifest.documents],
         failures={d: message for d, message in manifest.failures.items() if d in on_disk},
-        next_build=full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder)),
+        next_build=full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder, settings.model_dir)),
     )
 
 
