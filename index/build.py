@@ -178,7 +178,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     index_dir = settings.index_dir
     previous_dir, previous, unusable = _load_previous(index_dir)
     remove_leftovers(index_dir, keep=previous_dir.name if previous_dir else "")
-    fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder)
+    fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder, settings.model_dir)
     reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
     full = bool(reason)
     old_docs = {} if full or previous is None else previous.documents
@@ -205,7 +205,8 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     params = chunking_params(settings)
     with ThreadPoolExecutor(1) as loader:
         # The model loads (seconds of imports and weights) while worker processes read the documents.
-        loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size)
+        loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size,
+                                                       model_dir=settings.model_dir)
         ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
                                 workers=settings.ingest_workers, limits=DocumentLimits.from_settings(settings))
         embedder = embedder or loading.result()

