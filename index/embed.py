@@ -173,7 +173,9 @@ class Embedder:
         of nearly the same token count and pads little; the vectors are the ones `texts` in any order give."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        order = length_order([self.count_tokens(text) for text in texts])
+        # a single batch (a query, a few sentences) pads the same in any order: no need to count its tokens
+        lengths = [self.count_tokens(text) for text in texts] if len(texts) > self.batch_size else [0] * len(texts)
+        order = length_order(lengths)
         vectors = self.model.encode([texts[i] for i in order], batch_size=self.batch_size,
                                     show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True)
         restored = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
