@@ -1,7 +1,7 @@
 """Embedding throughput of the shipped model per batch size, on a sample of the corpus's real embedded texts.
 
 Run from the repository root:  .venv/bin/python bench/embed_batch_bench.py  [--sample 400] [--rounds 2]
-                               .venv/bin/python bench/embed_batch_bench.py --order [--sample 1024]
+                               .venv/bin/python bench/embed_batch_bench.py --order [--sample 1024] [--threads 1]
 
 Each batch size is timed `--rounds` times, interleaved with the others so that a busy neighbour on the machine
 slows every size alike; the table gives the best and the median round. What it chose: `embed_batch_size = 8`.
@@ -40,7 +40,13 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=400, help="Chunks to embed per round.")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--order", action="store_true", help="Compare embedding orders instead of batch sizes.")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="Torch threads (default: torch's own); 1 keeps spin-waiting out of the CPU time.")
     args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
 
     settings = Settings(corpus_dir=args.corpus_dir, manifest_path=args.manifest)
     result = ingest_files(files_to_ingest(settings, include_extras=False), chunking_params(settings))
