@@ -174,7 +174,8 @@ def test_baseline_with_a_jurisdiction_filter_searches_only_that_jurisdiction(sma
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {p["doc_id"] for r in report["items"] for p in r["passages"]} == {SMALL_DOCS[1]}
-    assert report["summary"]["run"]["filters"] == {"doc_ids": [], "jurisdictions": ["japan"]}
+    assert report["summary"]["run"]["filters"] == {"doc_ids": [], "jurisdictions": ["japan"],
+                                                        "sections": []}
 
 
 # --- --compare on two reports written by the runner --------------------------------------------------------
