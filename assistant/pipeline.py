@@ -79,7 +79,7 @@ class Assistant:
             self.writers[name] = create_writer(name, self.settings, self.sentence_embedder)
         return self.writers[name]
 
-    def route(self, query: str, filters: SearchFilters | None) -> Route | None:
+    def route(self, query: str, filters: SearchFilters | None, query_vector: np.ndarray) -> Route | None:
         """Where a question that names a document or provision is searched first: that place, within the
         question's own jurisdiction; the named documents alone when the named provision's passages are weak;
         None when the user chose documents, when nothing is named, or when the routed passages are weak."""
@@ -91,10 +91,9 @@ class Assistant:
         if route is None:
             return None
         base = self.routed(query, filters)
-        vector = self.searcher.embedder.encode([query])[0]
         while route is not None:
             allowed = self.searcher.allowed_rows(route.filters(base))
-            best = self.searcher.dense_ranking(vector, 1, allowed)
+            best = self.searcher.dense_ranking(query_vector, 1, allowed)
             if best and best[0][1] >= ROUTE_MIN_SIMILARITY:
                 return route
             route = route.widened()
@@ -114,19 +113,22 @@ class Assistant:
         return self.sentences
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None,
-                 intent: QuestionIntent | None = None, route: Route | None = None) -> list[Passage]:
+                 intent: QuestionIntent | None = None, route: Route | None = None,
+                 query_vector: np.ndarray | None = None) -> list[Passage]:
         """First stage, reranking and diversity. A question naming several jurisdictions draws from each; a list
         question gets the whole provision that holds the enumeration. With a `route`, the passages of the
         place the question names come first, then those of the whole search."""
+        if query_vector is None:
+            query_vector = self.searcher.embedder.encode([query])[0]
         named = mentioned_jurisdictions(query)
         if (filters is None or not filters.active) and len(named) >= 2:
             pools = [self.searcher.search(query, CANDIDATES // len(named), self.settings.search_mode,
-                                          SearchFilters(jurisdictions=frozenset({j}))) for j in named]
+                                          SearchFilters(jurisdictions=frozenset({j})), query_vector=query_vector)
+                     for j in named]
             reranked = [self.reranker.rerank(query, pool) for pool in pools]
             merged = [p for group in zip(*reranked) for p in group]
             merged += [p for group in reranked for p in group[len(merged) // len(named):]]
             return diversify(merged)[:k]
-        query_vector = self.searcher.embedder.encode([query])[0]
         filters = self.routed(query, filters)
         passages = self._ranked(query, query_vector, k, filters)
         if route is not None:
@@ -224,10 +226,11 @@ class Assistant:
             answer = replace(answer, notices=(NOT_ENGLISH,))
             _stream(answer.text, on_token)
             return self._finish(answer, conversation)
-        route = self.route(standalone, filters) if self.settings.route_questions else None
+        query_vector = self.searcher.embedder.encode([standalone])[0]
+        route = self.route(standalone, filters, query_vector) if self.settings.route_questions else None
         if route is not None:
             answer = replace(answer, searched_in=route.places)
-        passages = self.retrieve(standalone, k, filters, intent, route)
+        passages = self.retrieve(standalone, k, filters, intent, route, query_vector)
         lap("retrieve_ms")
         request = WriteRequest(standalone, intent, tuple(passages))
         drafted = self.writer("extractive").write(request)
