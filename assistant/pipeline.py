@@ -23,6 +23,7 @@ from assistant.question import QuestionIntent, analyse
 from assistant.rerank import Reranker, create_reranker
 from assistant.routing import Route, Router
 from assistant.support import CheckedAnswer, check_citations
+from assistant.windows import widen
 from assistant.writers.base import Draft, TokenSink, Writer, WriteRequest
 from assistant.writers.extractive import list_items
 from assistant.writers.factory import WRITERS, create_writer
@@ -128,13 +129,13 @@ class Assistant:
             reranked = [self.reranker.rerank(query, pool) for pool in pools]
             merged = [p for group in zip(*reranked) for p in group]
             merged += [p for group in reranked for p in group[len(merged) // len(named):]]
-            return diversify(merged)[:k]
+            return self.widened(diversify(merged))[:k]
         filters = self.routed(query, filters)
         passages = self._ranked(query, query_vector, k, filters)
         if route is not None:
             first = self._ranked(query, query_vector, k, route.filters(filters))
-            present = {p.chunk.chunk_id for p in first}
-            passages = (first + [p for p in passages if p.chunk.chunk_id not in present])[:k]
+            present = frozenset().union(*(p.chunk_ids for p in first))
+            passages = (first + [p for p in passages if not p.chunk_ids & present])[:k]
         if intent is not None and intent.kind == "list":
             passages = self.with_enumeration(query, passages)
         return [p.with_rank(rank) for rank, p in enumerate(passages, start=1)]
@@ -143,8 +144,13 @@ class Assistant:
                 filters: SearchFilters | None) -> list[Passage]:
         candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
                                           query_vector=query_vector)
-        return diversify(self.with_explained_provisions(query_vector, self.reranker.rerank(query, candidates),
-                                                        filters))[:k]
+        return self.widened(diversify(self.with_explained_provisions(
+            query_vector, self.reranker.rerank(query, candidates), filters)))[:k]
+
+    def widened(self, passages: list[Passage]) -> list[Passage]:
+        """The passages read in their provision windows (`passage_window_words`), or as they are."""
+        budget = self.settings.passage_window_words
+        return widen(passages, self.searcher.neighbours, budget) if budget > 0 else passages
 
     @staticmethod
     def routed(query: str, filters: SearchFilters | None) -> SearchFilters | None:
@@ -179,7 +185,7 @@ class Assistant:
         index = max(listing, key=lambda i: (len(wanted & stems_of(passages[i].chunk.section, passages[i].chunk.text)),
                                             -i))
         passage = passages[index]
-        present = {p.chunk.chunk_id for p in passages}
+        present = frozenset().union(*(p.chunk_ids for p in passages))
         return passages + [Passage(c, passage.score, passage.rank) for c in self._provision_chunks(passage.chunk)
                            if c.chunk_id not in present]
 
@@ -263,8 +269,8 @@ class Assistant:
         when the passages found are on topic but hold no such fact; the new passages join the first ones."""
         hint = FACT_WORDING.get(request.intent.kind, "")
         extra = self.retrieve(f"{request.question} {hint}", k, filters, request.intent, route)
-        present = {p.chunk.chunk_id for p in request.passages}
-        fresh = [p for p in extra if p.chunk.chunk_id not in present]
+        present = frozenset().union(*(p.chunk_ids for p in request.passages))
+        fresh = [p for p in extra if not p.chunk_ids & present]
         merged = [p for pair in zip(request.passages, fresh) for p in pair]
         merged += list(request.passages[len(merged) // 2:]) + fresh[len(merged) // 2:]
         widened = WriteRequest(request.question, request.intent, tuple(merged[:k]))

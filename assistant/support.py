@@ -17,6 +17,7 @@ import numpy as np
 from assistant.facts import extract_facts, fact_in
 from assistant.models import AnswerSentence, Citation
 from assistant.text import lexical_overlap, sentences
+from assistant.windows import narrowed
 from assistant.writers.base import DraftSentence
 from index.embed import Embedder
 from index.models import Passage
@@ -112,7 +113,8 @@ def check_citations(draft: list[DraftSentence], passages: list[Passage], embedde
     used: dict[int, Citation] = {}
     for sentence, sources, _ in kept:
         for n in sources:
-            used.setdefault(n, Citation(numbering[n], passages[n - 1], best_quote(sentence.text, passages[n - 1])))
+            quote = best_quote(sentence.text, passages[n - 1])
+            used.setdefault(n, Citation(numbering[n], narrowed(passages[n - 1], quote), quote))
     overall = min((s.support for s in checked), default=0.0)
     return CheckedAnswer(render(checked), checked, tuple(sorted(used.values(), key=lambda c: c.n)), overall,
                          removed=len(draft) - len(kept))

@@ -17,6 +17,13 @@ class Passage:
     chunk: Chunk
     score: float
     rank: int = 0
+    # the chunks a small-to-big window joined into `chunk`, in document order; empty for a chunk read alone
+    window: tuple[Chunk, ...] = ()
+
+    @property
+    def chunk_ids(self) -> frozenset[str]:
+        """The ids of every chunk this passage shows: the ranked one and those of its window."""
+        return frozenset({self.chunk.chunk_id, *(c.chunk_id for c in self.window)})
 
     def with_rank(self, rank: int) -> Passage:
         return replace(self, rank=rank)
@@ -28,7 +35,7 @@ class Passage:
             "rank": self.rank, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
             "page_start": c.page_start, "page_end": c.page_end, "section": c.section, "text": c.text,
             "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
-            "kind": c.kind, "term": c.term,
+            "kind": c.kind, "term": c.term, "window": [m.chunk_id for m in self.window],
         }
 
 

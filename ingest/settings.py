@@ -54,6 +54,8 @@ class Settings:
     fusion_alpha: float = 0.7  # weight of the dense score in the convex fusion
     top_k: int = 10
     route_questions: bool = True  # a question naming a document or provision is searched there first
+    # a ranked chunk is read in the window of its provision around it, up to this many words (0: the chunk alone)
+    passage_window_words: int = 0
     reranker: str = ""  # empty: the built-in second stage; else a CrossEncoder name or path
     generator: str = "extractive"
     llm_base_url: str = ""

@@ -199,7 +199,7 @@ def citation_precision(citations: Sequence[Citation], evidence: Sequence[Evidenc
 
 def citations_not_in_passages(answer: Answer) -> int:
     """Citations whose chunk is not among the passages the answer was given: must always be 0."""
-    given = {p.chunk.chunk_id for p in answer.passages}
+    given = frozenset().union(*(p.chunk_ids for p in answer.passages))
     return sum(1 for c in answer.citations if c.passage.chunk.chunk_id not in given)
 
 

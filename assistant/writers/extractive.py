@@ -284,7 +284,9 @@ def enumeration(texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for source, text in texts:
         starts = [m.start() for m in _ITEM.finditer(text)]
         for start, end in zip(starts, [*starts[1:], len(text)]):
-            item = text[start:end].strip()
+            # an item is one paragraph: a line after it without a label (a heading, the provision's closing
+            # words, the next chunk of a window) is not part of it
+            item = text[start:end].split("\n", 1)[0].strip()
             if len(item.split()) >= 3:
                 pieces.append((source, item))
     families: list[str] = []
