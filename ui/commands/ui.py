@@ -34,7 +34,7 @@ def ui_command(settings: Settings, host: str | None, port: int | None, auth: str
     """Serve the chat and documents UI in the browser."""
     from ui.answer_service.server import AnswerServer
     from ui.web import create_app, launch_app, login_accounts
-    from ui.web_auth import AuthError
+    from ui.web.auth import AuthError
 
     try:
         logins = login_accounts(settings, auth, auth_file)

@@ -17,8 +17,8 @@ from assistant.pipeline import Assistant
 from index.build import BuildLockedError, BuildReport, build_index
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
-from ui.web_pages import PageRenderer
-from ui.web_queue import WriterQueue
+from ui.web.pages import PageRenderer
+from ui.web.writer_queue import WriterQueue
 
 STAGES = {
     "scan": "listing the corpus",

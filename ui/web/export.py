@@ -10,9 +10,9 @@ rendered by the UI.
 from __future__ import annotations
 
 from assistant.models import Answer
-from ui.web_message import WRITTEN_HEADING, answer_facts
-from ui.web_render import CLOSEST_SHOWN, official_url, source_line
-from ui.web_session import ChatSession, Turn
+from ui.web.message import WRITTEN_HEADING, answer_facts
+from ui.web.render import CLOSEST_SHOWN, official_url, source_line
+from ui.web.session import ChatSession, Turn
 
 SCOPES = ("This answer", "The whole conversation")  # the copy box's choices; the second sets copy_whole
 

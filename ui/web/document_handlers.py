@@ -1,5 +1,6 @@
 """The Documents tab's event handlers: list the corpus, add a document, rebuild the index. Each returns or
-yields the new values of the components `ui.web` wires it to (the chat's are in `ui.web_ask`)."""
+yields the new values of the components `ui.web.tabs.documents` wires it to (the chat's are in
+`ui.web.ask_handlers`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import gradio as gr
 from ingest.corpus_status import corpus_status
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
-from ui.web_auth import parse_auth
-from ui.web_documents import corpus_rows
-from ui.web_state import AppState
-from ui.web_upload import UploadError, remove_upload_copy, store_upload
+from ui.web.auth import parse_auth
+from ui.web.corpus_table import corpus_rows
+from ui.web.state import AppState
+from ui.web.upload import UploadError, remove_upload_copy, store_upload
 
 STATUS_POLL_S = 0.5
 

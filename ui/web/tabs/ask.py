@@ -1,20 +1,32 @@
-"""The components of the web UI's two tabs, laid out; `ui.web` wires their events to the handlers. The sources
-panel also carries the page script that turns a click on a `[n]` marker of the chat into its `click` event."""
+"""The Ask tab: the chat with streamed, cited answers, its filters and options, and the sources panel beside it
+with the opened citation and its page. `ask_tab` lays the components out, `wire_ask_tab` connects their events
+to the chat's handlers (`ui.web.ask_handlers`, `ui.web.write`). The sources panel also carries the page script
+that turns a click on a `[n]` marker of the chat into its `click` event.
+
+>>> with gr.Blocks() as demo:  # doctest: +SKIP
+...     wire_ask_tab(ask_tab(state), state)
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import gradio as gr
 
-from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import JURISDICTIONS
-from ui.web_documents import COLUMN_TYPES, COLUMN_WIDTHS, COLUMNS, corpus_rows
-from ui.web_export import SCOPES
-from ui.web_message import CITE_PREFIX
-from ui.web_render import sources_html
-from ui.web_state import AppState
+from ui.web.ask_handlers import ChatHandlers
+from ui.web.export import SCOPES
+from ui.web.message import CITE_PREFIX
+from ui.web.render import sources_html
+from ui.web.session import ChatSession
+from ui.web.state import AppState
+from ui.web.write import WriteHandler
 
+# Answering is CPU-bound: more questions at once than cores only adds memory (measured: bench/load_bench.py).
+ASK_CONCURRENCY = max(2, min(8, os.cpu_count() or 2))
+WRITE_WAITERS = 16  # requests for a written answer held at once (the model itself writes one at a time)
+SESSION_TTL_S = 6 * 3600  # a conversation left idle this long is forgotten
 EXAMPLES = [
     "May employers use AI to detect how their staff feel?",
     "What is the largest penalty an organisation can face in the EU for using a forbidden AI technique?",
@@ -80,22 +92,14 @@ class AskTab:
     citation: gr.Radio
     detail: gr.HTML
     page: gr.Image
-
-
-@dataclass
-class DocumentsTab:
-    tab: gr.Tab
-    status: gr.Markdown
-    table: gr.Dataframe
-    upload: gr.File
-    refresh_button: gr.Button
-    rebuild_button: gr.Button
+    session: gr.State
 
 
 def ask_tab(state: AppState) -> AskTab:
     """Chat, question box and options on the left; sources and the opened citation on the right."""
     settings = state.settings
     with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
+        session = gr.State(ChatSession(), time_to_live=SESSION_TTL_S)
         with gr.Column(scale=3, min_width=360):
             chat = gr.Chatbot(label="Conversation", height=520, elem_id="pq-chat", render_markdown=True,
                               sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
@@ -138,25 +142,34 @@ def ask_tab(state: AppState) -> AskTab:
             page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
                             buttons=["fullscreen", "download"], elem_id="pq-page")
     return AskTab(chat, question, ask_button, new_button, jurisdictions, docs, k, generator, write_button,
-                  write_status, copy_scope, markdown, sources, citation, detail, page)
+                  write_status, copy_scope, markdown, sources, citation, detail, page, session)
 
 
-def documents_tab(state: AppState) -> DocumentsTab:
-    """Build status, the corpus table, the upload box and the rebuild button."""
-    settings = state.settings
-    rows, _ = corpus_rows(settings, state.assistant.searcher.manifest)
-    with gr.Tab("Documents", id="documents") as tab:
-        status = gr.Markdown(state.status.describe(), elem_id="pq-status")
-        table = gr.Dataframe(rows, headers=COLUMNS, datatype=COLUMN_TYPES, column_widths=COLUMN_WIDTHS,
-                             interactive=False, wrap=True, max_height=520, elem_id="pq-documents")
-        upload = gr.File(label=f"Add a document: PDF, Markdown, text or HTML, up to {settings.max_upload_mb} "
-                               "MB. It is indexed right away.",
-                         file_types=list(SUPPORTED_SUFFIXES), file_count="single", type="filepath",
-                         elem_id="pq-upload")
-        with gr.Row():
-            refresh_button = gr.Button("Refresh", elem_id="pq-refresh")
-            rebuild_button = gr.Button("Rebuild index", variant="secondary", elem_id="pq-rebuild")
-        gr.Markdown("An added document is indexed on its own. *Rebuild index* re-reads every document "
-                    "(embeddings are cached, so it mostly costs the reading). Chat keeps answering from the "
-                    "current index until the new one is ready.")
-    return DocumentsTab(tab, status, table, upload, refresh_button, rebuild_button)
+def wire_ask_tab(ask: AskTab, state: AppState) -> None:
+    """Ask (streamed), write an answer with the local model, open a citation, choose what the copy box holds,
+    start a new conversation."""
+    chat, writing, session = ChatHandlers(state), WriteHandler(state), ask.session
+    answer_outputs = [ask.question, ask.chat, ask.sources, ask.citation, ask.detail, ask.page,
+                      ask.markdown, session]
+    write_outputs = [ask.write_status, ask.chat, ask.sources, ask.citation, ask.markdown, session]
+    ask_inputs = [ask.question, ask.chat, session, ask.k, ask.jurisdictions, ask.docs, ask.generator]
+    asked = gr.on([ask.question.submit, ask.ask_button.click], chat.ask, inputs=ask_inputs,
+                  outputs=answer_outputs, api_name="ask", concurrency_limit=ASK_CONCURRENCY,
+                  concurrency_id="ask")
+    # the written answer follows the quoted one, in its own pool: questions never wait for the model
+    # its own status line says where the request is, so gradio's progress overlay is kept small
+    asked.then(writing.write_if_chosen, inputs=[session, ask.generator], outputs=write_outputs,
+               api_visibility="private", concurrency_limit=WRITE_WAITERS, concurrency_id="write",
+               show_progress="minimal")
+    ask.write_button.click(writing.write, inputs=[session], outputs=write_outputs,
+                           api_visibility="private", concurrency_limit=WRITE_WAITERS,
+                           concurrency_id="write", show_progress="minimal")
+    citation_outputs = [ask.sources, ask.citation, ask.detail, ask.page, ask.markdown, session]
+    ask.sources.click(chat.open_cited, inputs=[session], outputs=citation_outputs,
+                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
+    ask.citation.input(chat.choose_citation, inputs=[ask.citation, session], outputs=citation_outputs,
+                       api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
+    ask.copy_scope.input(chat.choose_copy, inputs=[ask.copy_scope, session],
+                         outputs=[ask.markdown, session], api_visibility="private")
+    gr.on([ask.new_button.click, ask.chat.clear], chat.new_conversation, inputs=[session],
+          outputs=answer_outputs[1:], api_visibility="private")

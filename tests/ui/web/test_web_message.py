@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from assistant.models import AnswerSentence
 from index.models import SearchFilters
-from ui.web_message import answer_message, chat_history, filters_text, partial_message
-from ui.web_session import ChatSession, parse_citation_ref
+from ui.web.message import answer_message, chat_history, filters_text, partial_message
+from ui.web.session import ChatSession, parse_citation_ref
 
 LIST = (AnswerSentence("The following practices are prohibited:", (1,), 1.0, True),
         AnswerSentence("subliminal techniques;", (1,), 1.0, True, bullet=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.models import Answer, AnswerSentence
 from index.models import Passage
-from ui.web_render import (
+from ui.web.render import (
     chat_text,
     citation_choices,
     citation_html,

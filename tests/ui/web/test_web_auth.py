@@ -19,7 +19,7 @@ from index.embed import Embedder
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from tests.ui.conftest import free_port
-from ui.web_auth import Accounts, AuthError, LoginThrottle, accounts, read_auth_file
+from ui.web.auth import Accounts, AuthError, LoginThrottle, accounts, read_auth_file
 
 
 class SteppedClock:
@@ -193,8 +193,8 @@ def small_app_settings(tmp_path: Path, shared_corpus: Path, session_embedder: Em
 
 def test_only_the_admin_login_may_upload_or_rebuild(small_app_settings: Settings, session_embedder: Embedder,
                                                     tmp_path: Path) -> None:
-    from ui.web_handlers import DocumentHandlers
-    from ui.web_state import AppState
+    from ui.web.document_handlers import DocumentHandlers
+    from ui.web.state import AppState
 
     handlers = DocumentHandlers(AppState(small_app_settings,
                                          Assistant.load(small_app_settings, embedder=session_embedder)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.web_upload import UploadError, check_content, remove_upload_copy, safe_file_name, store_upload
+from ui.web.upload import UploadError, check_content, remove_upload_copy, safe_file_name, store_upload
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MB = 1024 * 1024

@@ -1,6 +1,6 @@
 """The chat's event handlers: ask (the extractive answer, streamed), open a citation (a click on `[n]` in any
 answer, or the citation selector), choose what the copy box holds, start a new conversation. Each returns or
-yields the new values of the components `ui.web` wires it to; the chat is rendered from the session.
+yields the new values of the components `ui.web.tabs.ask` wires it to; the chat is rendered from the session.
 
 >>> handlers = ChatHandlers(AppState(settings, assistant))  # doctest: +SKIP
 >>> for outputs in handlers.ask("May employers use AI to detect how their staff feel?", [], None, 10, [], [],
@@ -17,13 +17,13 @@ import gradio as gr
 
 from index.models import SearchFilters
 from ui.limits import QuestionTooLongError, check_question
-from ui.web_chat import AskOptions, stream_answer
-from ui.web_export import SCOPES, copy_text
-from ui.web_message import chat_history
-from ui.web_render import citation_html, sources_html
-from ui.web_session import ChatSession, parse_citation_ref
-from ui.web_state import AppState
-from ui.web_view import choices_view, find_citation, sources_view
+from ui.web.export import SCOPES, copy_text
+from ui.web.message import chat_history
+from ui.web.render import citation_html, sources_html
+from ui.web.session import ChatSession, parse_citation_ref
+from ui.web.state import AppState
+from ui.web.stream import AskOptions, stream_answer
+from ui.web.view import choices_view, find_citation, sources_view
 
 LOG = logging.getLogger("policyqa.ui")
 HIDDEN_PAGE = {"value": None, "visible": False}
@@ -44,7 +44,7 @@ class ChatHandlers:
             generator: str | None = None) -> Iterator[tuple[Any, ...]]:
         """Outputs: question box, chat, sources, citation choice, citation view, page image, copy box,
         session. The answer is always the extractive one, at once; the "llm" writer then writes its own
-        answer below it (`ui.web_write`), so no question waits for the model. `history` is unused: the chat
+        answer below it (`ui.web.write`), so no question waits for the model. `history` is unused: the chat
         is rendered from the session (it stays a parameter of the `ask` API)."""
         session = session_of(session)
         question = (question or "").strip()

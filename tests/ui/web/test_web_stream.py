@@ -17,7 +17,7 @@ from assistant.models import Answer
 from index.build import BuildReport
 from ingest.settings import Settings
 from ui import web_state
-from ui.web_chat import AskOptions, stream_answer
+from ui.web.stream import AskOptions, stream_answer
 
 
 @dataclass

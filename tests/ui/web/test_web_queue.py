@@ -7,8 +7,8 @@ import threading
 import time
 
 from assistant.models import Answer
-from ui.web_chat import stream_call
-from ui.web_queue import WriterQueue
+from ui.web.stream import stream_call
+from ui.web.writer_queue import WriterQueue
 
 
 def test_requests_are_served_in_arrival_order_and_see_how_many_are_ahead() -> None:

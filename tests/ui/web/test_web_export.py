@@ -4,8 +4,8 @@ rewritten question, answer, written answer and references."""
 from __future__ import annotations
 
 from assistant.models import AnswerSentence
-from ui.web_export import answer_markdown, conversation_markdown, copy_text
-from ui.web_session import KEPT_TURNS, ChatSession
+from ui.web.export import answer_markdown, conversation_markdown, copy_text
+from ui.web.session import KEPT_TURNS, ChatSession
 
 
 def test_answer_copies_with_how_it_was_made_and_numbered_references(  # type: ignore[no-untyped-def]

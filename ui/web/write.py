@@ -20,13 +20,13 @@ import gradio as gr
 
 from assistant.chat.base import LLMNotConfiguredError
 from assistant.models import Answer
-from ui.web_ask import session_of
-from ui.web_chat import TokenSink, stream_call
-from ui.web_export import copy_text
-from ui.web_message import chat_history, written_by
-from ui.web_session import ChatSession, Turn
-from ui.web_state import AppState
-from ui.web_view import choices_view, sources_view
+from ui.web.ask_handlers import session_of
+from ui.web.export import copy_text
+from ui.web.message import chat_history, written_by
+from ui.web.session import ChatSession, Turn
+from ui.web.state import AppState
+from ui.web.stream import TokenSink, stream_call
+from ui.web.view import choices_view, sources_view
 
 LOG = logging.getLogger("policyqa.ui")
 WRITER = "llm"

@@ -17,8 +17,8 @@ from typing import Any
 
 from assistant.models import Answer, AnswerSentence
 from index.models import SearchFilters
-from ui.web_render import CLOSEST_SHOWN, chat_text, jurisdiction_label, source_line
-from ui.web_session import ChatSession, Turn, citation_ref
+from ui.web.render import CLOSEST_SHOWN, chat_text, jurisdiction_label, source_line
+from ui.web.session import ChatSession, Turn, citation_ref
 
 CITE_PREFIX = "#pq-cite-"  # the href of a marker; the page's script turns a click on it into an event
 CURSOR = " ▍"

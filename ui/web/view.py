@@ -13,8 +13,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.models import Citation
-from ui.web_render import citation_choices, sources_html
-from ui.web_session import ChatSession
+from ui.web.render import citation_choices, sources_html
+from ui.web.session import ChatSession
 
 
 def focus_heading(session: ChatSession) -> str:
