@@ -5,22 +5,18 @@ or "not addressed" with its closest passage when the evidence is weak.
 >>> comparison.columns[1].citations[0].passage.chunk.doc_id  # doctest: +SKIP
 'eu-ai-act-2024-1689'
 
-Each column is the extractive path `ask` takes, searched under a filter on its jurisdiction: retrieve, draft
-from the passages' own sentences, weigh the evidence with the abstention policy, then the citation check.
+Each column is the cited evidence (`assistant.cited_evidence`) of that jurisdiction's documents: the extractive
+path `ask` takes, searched under a filter on its jurisdiction.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.abstention import decide
-from assistant.evidence import evidence_signals, stems_of, topic_stems
+from assistant.cited_evidence import Evidence, EvidenceQuery, cited_evidence
 from assistant.models import AnswerSentence, Citation
-from assistant.question import analyse
-from assistant.support import check_citations
-from assistant.writers.base import WriteRequest
 from index.models import Passage, SearchFilters
 from ingest.models import SourceEntry
 
@@ -29,12 +25,6 @@ if TYPE_CHECKING:
 
 DEFAULT_JURISDICTIONS = ("japan", "eu", "us", "oecd", "g7")
 NOT_ADDRESSED = "not addressed in the indexed documents"
-PASSAGES = 6  # passages retrieved per column; sentences are drawn from the top three, as `ask` does
-MAX_SENTENCES = 3
-# A topic's column is addressed when its cited passages (with their headings) hold at least this share of the
-# topic's distinctive word stems. The abstention threshold weighs sentence similarity, which a two-word topic
-# barely moves; the share was chosen on corpus/eval/compare-gold.jsonl (`policyqa compare --eval`).
-MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,6 +60,11 @@ class Column:
         if not self.addressed:
             return NOT_ADDRESSED
         return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in self.sentences)
+
+    @classmethod
+    def of(cls, jurisdiction: str, evidence: Evidence, documents: tuple[DocumentFacts, ...]) -> Column:
+        return cls(jurisdiction, evidence.addressed, evidence.sentences, evidence.citations, evidence.closest,
+                   documents, evidence.strength, evidence.reason, evidence.coverage)
 
     def instrument_of(self, doc_id: str) -> str:
         return next((d.instrument for d in self.documents if d.doc_id == doc_id), "")
@@ -124,45 +119,9 @@ def compare(assistant: Assistant, topic: str, jurisdictions: tuple[str, ...],
 
 def _column(assistant: Assistant, topic: str, jurisdiction: str,
             documents: tuple[DocumentFacts, ...]) -> Column:
-    filters = SearchFilters(jurisdictions=frozenset({jurisdiction}))
-    # The column's filter says which jurisdiction is asked; jurisdictions the topic names would otherwise make
-    # every other column abstain ("No passage from the documents of Japan…").
-    intent = replace(analyse(topic), jurisdictions=(), elsewhere=())
-    passages = [p for p in assistant.retrieve(topic, PASSAGES, filters, intent)
-                if p.chunk.jurisdiction == jurisdiction]
-    if not passages:
-        return Column(jurisdiction, False, (), (), None, documents, 0.0, "no passage")
-    request = WriteRequest(topic, intent, tuple(passages))
-    drafted = assistant.writer("extractive").write(request)
-    signals = evidence_signals(request, drafted, filters, assistant.searcher.chunk_frequency)
-    policy = assistant.abstention
-    decision = decide(signals, intent.kind, policy)
-    strength = policy.strength(signals)
-    if decision.abstain or not drafted.sentences:
-        return Column(jurisdiction, False, (), (), passages[0], documents, strength, decision.reason or "weak")
-    checked = check_citations(list(drafted.sentences[:MAX_SENTENCES]), passages, assistant.searcher.embedder,
-                              assistant.support_threshold)
-    if not checked.sentences:
-        return Column(jurisdiction, False, (), (), passages[0], documents, strength, "unsupported")
-    covered = topic_coverage(topic, [(c.passage.chunk.section, c.passage.chunk.text) for c in checked.citations])
-    if covered < MIN_COVERAGE:
-        return Column(jurisdiction, False, (), (), checked.citations[0].passage, documents, strength, "off-topic",
-                      covered)
-    return Column(jurisdiction, True, checked.sentences, checked.citations, None, documents, strength, "", covered)
-
-
-def topic_coverage(topic: str, quoted: list[tuple[str, str]]) -> float:
-    """Share of the topic's distinctive word stems found in the (heading, text) pairs of the cited passages
-    (1.0 for a topic made only of words every document uses).
-
-    >>> topic_coverage("watermarking", [("Article 50 Transparency obligations", "Providers shall mark outputs.")])
-    0.0
-    """
-    wanted = topic_stems(topic)
-    if not wanted:
-        return 1.0
-    found = stems_of(*(f"{section} {text}" for section, text in quoted))
-    return len(wanted & found) / len(wanted)
+    evidence = cited_evidence(assistant, EvidenceQuery.of_topic(topic),
+                              SearchFilters(jurisdictions=frozenset({jurisdiction})))
+    return Column.of(jurisdiction, evidence, documents)
 
 
 def document_facts(searcher_documents: dict[str, Any], manifest: list[SourceEntry]) -> dict[str, DocumentFacts]:

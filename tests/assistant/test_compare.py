@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compare import NOT_ADDRESSED, compare, document_facts, topic_coverage
+from assistant.cited_evidence import topic_coverage
+from assistant.compare import NOT_ADDRESSED, compare, document_facts
 from assistant.evaluation.compare_eval import cell_hit, load_compare_gold
 from assistant.pipeline import Assistant
 from ingest.loaders import load_document

@@ -98,7 +98,7 @@ def _instruments(column: Column) -> str:
     return "; ".join(kinds) or "no indexed documents"
 
 
-def _reference(column: Column, doc_id: str, page_start: int, page_end: int, section: str) -> str:
+def reference(column: Column, doc_id: str, page_start: int, page_end: int, section: str) -> str:
     pages = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
     kind = column.instrument_of(doc_id)
     return f"{doc_id}{f' ({kind})' if kind else ''}, {pages}, {section or '(no section)'}"
@@ -110,13 +110,13 @@ def _lines(column: Column) -> list[str]:
         lines = [NOT_ADDRESSED + "."]
         if column.closest is not None:
             c = column.closest.chunk
-            lines.append(f"Closest passage: {_reference(column, c.doc_id, c.page_start, c.page_end, c.section)}: "
+            lines.append(f"Closest passage: {reference(column, c.doc_id, c.page_start, c.page_end, c.section)}: "
                          f"{_excerpt(c.text)}")
         return lines
     lines = [s.text + "".join(f" [{n}]" for n in s.citations) for s in column.sentences]
     for citation in column.citations:
         c = citation.passage.chunk
-        lines.append(f"[{citation.n}] {_reference(column, c.doc_id, c.page_start, c.page_end, c.section)}")
+        lines.append(f"[{citation.n}] {reference(column, c.doc_id, c.page_start, c.page_end, c.section)}")
     return lines
 
 
@@ -199,12 +199,12 @@ def to_html(comparison: Comparison) -> str:
             body = f"<p class=none>{e(NOT_ADDRESSED)}.</p>"
             if column.closest is not None:
                 c = column.closest.chunk
-                body += (f"<p class=src>Closest passage: {e(_reference(column, c.doc_id, c.page_start, c.page_end, c.section))}"
+                body += (f"<p class=src>Closest passage: {e(reference(column, c.doc_id, c.page_start, c.page_end, c.section))}"
                          f"</p><blockquote>{e(_excerpt(c.text))}</blockquote>")
         else:
             body = "".join(f"<p>{e(s.text)} {''.join(f'<sup>[{n}]</sup>' for n in s.citations)}</p>"
                            for s in column.sentences)
-            body += "".join(f"<p class=src>[{cit.n}] {e(_reference(column, cit.passage.chunk.doc_id, cit.passage.chunk.page_start, cit.passage.chunk.page_end, cit.passage.chunk.section))}</p>"
+            body += "".join(f"<p class=src>[{cit.n}] {e(reference(column, cit.passage.chunk.doc_id, cit.passage.chunk.page_start, cit.passage.chunk.page_end, cit.passage.chunk.section))}</p>"
                             for cit in column.citations)
         cells.append(f"<td>{body}</td>")
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>policyqa compare: {e(comparison.topic)}"
