@@ -29,6 +29,7 @@ COMMANDS = {
     "ui": "ui.commands.ui:ui_command",
     "model": "ui.commands.model:model",
     "compare": "ui.commands.compare:compare_command",
+    "crosswalk": "ui.commands.crosswalk:crosswalk_command",
 }
 
 
@@ -40,6 +41,7 @@ USER_ERRORS = (
     "index.build:BuildLockedError", "index.embed:ModelNotFoundError", "index.local_models:ModelInstallError",
     "assistant.chat.base:LLMNotConfiguredError", "assistant.evaluation.dataset:EvalSetError",
     "assistant.evaluation.baseline:BaselineError", "ui.limits:QuestionTooLongError",
+    "assistant.frames:FrameError",
 )
 
 

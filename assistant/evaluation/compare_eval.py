@@ -1,5 +1,5 @@
 """Score `compare` against a gold set of (topic, jurisdiction) cells: the provisions a careful reader cites, or
-"not addressed".
+"not addressed". The report and its match rule serve every gold set of cells (the crosswalk's too).
 
 >>> report = evaluate_compare(assistant, load_compare_gold(Path("corpus/eval/compare-gold.jsonl")), facts)  # doctest: +SKIP
 >>> report.summary().splitlines()[0]  # doctest: +SKIP
@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.compare import Column, DocumentFacts, compare
+from assistant.compare import DocumentFacts, compare
 from assistant.evaluation.matching import passage_matches_quote
 from assistant.evaluation.metrics import percentile
 from index.models import Passage
@@ -35,6 +35,25 @@ class GoldProvision:
     quote: str
 
 
+class GoldCell(Protocol):
+    """A gold cell: its provisions, none when the documents do not address it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def provisions(self) -> tuple[GoldProvision, ...]: ...
+
+    @property
+    def not_addressed(self) -> bool: ...
+
+    def describe(self) -> dict[str, str]: ...
+
+
+class Cites(Protocol):
+    def cited_passages(self) -> tuple[Passage, ...]: ...
+
+
 @dataclass(frozen=True)
 class CompareCase:
     id: str
@@ -45,6 +64,9 @@ class CompareCase:
     @property
     def not_addressed(self) -> bool:
         return not self.provisions
+
+    def describe(self) -> dict[str, str]:
+        return {"topic": self.topic, "jurisdiction": self.jurisdiction}
 
 
 def load_compare_gold(path: Path) -> list[CompareCase]:
@@ -76,15 +98,15 @@ def passage_holds(passage: Passage, provision: GoldProvision) -> bool:
             and passage_matches_quote(chunk.text, provision.quote))
 
 
-def cell_hit(column: Column, case: CompareCase) -> bool:
-    """Whether one of the column's first HIT_DEPTH cited passages holds a gold provision."""
+def cell_hit(column: Cites, case: GoldCell) -> bool:
+    """Whether one of the column's (or cell's) first HIT_DEPTH cited passages holds a gold provision."""
     cited = column.cited_passages()[:HIT_DEPTH]
     return any(passage_holds(p, g) for p in cited for g in case.provisions)
 
 
 @dataclass(frozen=True)
 class CaseResult:
-    case: CompareCase
+    case: GoldCell
     addressed: bool
     hit: bool
     cited: tuple[str, ...]  # "doc_id p.N" of each cited passage, or of the closest one when not addressed
@@ -94,6 +116,7 @@ class CaseResult:
 @dataclass(frozen=True)
 class CompareReport:
     results: tuple[CaseResult, ...]
+    name: str = "compare"  # "compare" or "crosswalk": the first word of the summary
 
     def metrics(self) -> dict[str, float]:
         answerable = [r for r in self.results if not r.case.not_addressed]
@@ -114,18 +137,18 @@ class CompareReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": self.metrics(), "cells": [
-            {"id": r.case.id, "topic": r.case.topic, "jurisdiction": r.case.jurisdiction,
+            {"id": r.case.id, **r.case.describe(),
              "gold_not_addressed": r.case.not_addressed, "addressed": r.addressed, "hit": r.hit,
              "cited": list(r.cited), "ms": round(r.ms, 1)} for r in self.results]}
 
     def summary(self) -> str:
         m = self.metrics()
-        lines = [(f"compare eval: {m['n_cells']} cells ({m['n_addressed']} addressed, "
+        lines = [(f"{self.name} eval: {m['n_cells']} cells ({m['n_addressed']} addressed, "
                   f"{m['n_not_addressed']} not addressed)")]
         for key in (f"cell_hit@{HIT_DEPTH}", "not_addressed_precision", "not_addressed_recall", "not_addressed_f1",
                     "wrongly_not_addressed"):
             lines.append(f"  {key:<26}{m[key]:.3f}")
-        lines.append(f"  {'column latency p50/p95':<26}{m['column_ms_p50']:.0f} / {m['column_ms_p95']:.0f} ms")
+        lines.append(f"  {'cell latency p50/p95':<26}{m['column_ms_p50']:.0f} / {m['column_ms_p95']:.0f} ms")
         misses = [r for r in self.results if (r.case.not_addressed == r.addressed) or
                   (not r.case.not_addressed and r.addressed and not r.hit)]
         if misses:
@@ -145,7 +168,11 @@ def evaluate_compare(assistant: Assistant, cases: list[CompareCase],
         comparison = compare(assistant, case.topic, (case.jurisdiction,), documents)
         column = comparison.columns[0]
         shown = column.cited_passages() or ((column.closest,) if column.closest is not None else ())
-        cited = tuple(f"{p.chunk.doc_id} p.{p.chunk.page_start}" for p in shown)
-        results.append(CaseResult(case, column.addressed, column.addressed and cell_hit(column, case), cited,
-                                  comparison.elapsed_ms))
+        results.append(case_result(case, column.addressed, column, shown, comparison.elapsed_ms))
     return CompareReport(tuple(results))
+
+
+def case_result(case: GoldCell, addressed: bool, cell: Cites, shown: tuple[Passage, ...], ms: float) -> CaseResult:
+    """A gold cell against what was said of it: addressed or not, the passages shown, the time it took."""
+    cited = tuple(f"{p.chunk.doc_id} p.{p.chunk.page_start}" for p in shown)
+    return CaseResult(case, addressed, addressed and cell_hit(cell, case), cited, ms)
