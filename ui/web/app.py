@@ -21,6 +21,8 @@ from ui.web.document_handlers import DocumentHandlers
 from ui.web.render import chat_text
 from ui.web.state import AppState
 from ui.web.tabs.ask import ask_tab, wire_ask_tab
+from ui.web.tabs.compare import compare_tab, wire_compare_tab
+from ui.web.tabs.crosswalk import crosswalk_tab, wire_crosswalk_tab
 from ui.web.tabs.documents import documents_tab, wire_documents_tab
 
 TITLE = "policyqa"
@@ -84,8 +86,12 @@ def _chat_app(state: AppState) -> gr.Blocks:
                     "comes from.")
         with gr.Tabs():
             ask = ask_tab(state)
+            comparing = compare_tab(state)
+            crosswalking = crosswalk_tab(state)
             documents = documents_tab(state)
         wire_ask_tab(ask, state)
+        wire_compare_tab(comparing, state)
+        wire_crosswalk_tab(crosswalking, state)
         wire_documents_tab(documents, state, ask.docs)
         demo.load(DocumentHandlers(state).document_choices, outputs=[ask.docs], api_visibility="private")
     return demo

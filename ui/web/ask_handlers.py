@@ -23,10 +23,9 @@ from ui.web.render import citation_html, sources_html
 from ui.web.session import ChatSession, parse_citation_ref
 from ui.web.state import AppState
 from ui.web.stream import AskOptions, stream_answer
-from ui.web.view import choices_view, find_citation, sources_view
+from ui.web.view import HIDDEN_PAGE, choices_view, find_citation, page_view, sources_view
 
 LOG = logging.getLogger("policyqa.ui")
-HIDDEN_PAGE = {"value": None, "visible": False}
 
 
 def session_of(value: object) -> ChatSession:
@@ -101,13 +100,8 @@ class ChatHandlers:
         if citation is None:
             return (gr.skip(),) * 5 + (session,)
         session.focus = key
-        chunk = citation.passage.chunk
-        file_name = self.state.file_of(chunk.doc_id)
-        image = self.state.renderer.render(file_name, chunk.page_start) if file_name else None
-        page = (gr.update(value=image, visible=True, label=f"Page {chunk.page_start} of {file_name}")
-                if image is not None else gr.update(**HIDDEN_PAGE))
-        return (sources_view(session, n), choices_view(session, n), citation_html(citation), page,
-                copy_text(session), session)
+        return (sources_view(session, n), choices_view(session, n), citation_html(citation),
+                page_view(self.state, citation.passage.chunk), copy_text(session), session)
 
     @staticmethod
     def choose_copy(scope: str | None, session: ChatSession | None) -> tuple[str, ChatSession]:

@@ -32,11 +32,11 @@ class DocumentHandlers:
         """Outputs: table, status, document filter choices."""
         rows, note = corpus_rows(self.state.settings, self.state.assistant.searcher.manifest)
         status = self.state.status.describe()
-        return rows, f"{status} {note}".strip(), gr.update(choices=self.state.doc_ids())
+        return rows, f"{status} {note}".strip(), gr.update(choices=self.state.doc_choices())
 
     def document_choices(self) -> Any:
         """Output: document filter choices (the index may have changed since the app started)."""
-        return gr.update(choices=self.state.doc_ids())
+        return gr.update(choices=self.state.doc_choices())
 
     def upload(self, file_path: str | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Outputs: file input, table, status, document filter choices."""

@@ -81,6 +81,12 @@ class AppState:
     def doc_ids(self) -> list[str]:
         return sorted(self.assistant.searcher.manifest.documents)
 
+    def doc_choices(self) -> list[tuple[str, str]]:
+        """(title, id) of each indexed document, by title: the document filter shows names, gives ids."""
+        documents = self.assistant.searcher.manifest.documents
+        return sorted(((str(r.entry.get("title") or doc_id), doc_id) for doc_id, r in documents.items()),
+                      key=lambda choice: choice[0].lower())
+
     def file_of(self, doc_id: str) -> str:
         record = self.assistant.searcher.manifest.documents.get(doc_id)
         return record.file if record else ""

@@ -1,6 +1,7 @@
 """What the chat's components show for a session: the sources panel and citation choices of the answer in
-focus, the copy box, and an opened citation. Every handler of the chat builds its outputs from these, so the
-panel always belongs to the answer it says it does.
+focus, the copy box, and an opened citation with its page (the Compare and Crosswalk tabs open pages so too).
+Every handler of the chat builds its outputs from these, so the panel always belongs to the answer it says it
+does.
 
 >>> focus_heading(ChatSession())
 ''
@@ -13,8 +14,12 @@ from typing import Any
 import gradio as gr
 
 from assistant.models import Citation
+from ingest.models import Chunk
 from ui.web.render import citation_choices, sources_html
 from ui.web.session import ChatSession
+from ui.web.state import AppState
+
+HIDDEN_PAGE = {"value": None, "visible": False}
 
 
 def focus_heading(session: ChatSession) -> str:
@@ -40,3 +45,12 @@ def find_citation(session: ChatSession, key: str, n: int) -> Citation | None:
     """Citation `n` of the answer shown under `key` (numbers run in the order the answer cites)."""
     answer = session.answer_of(key)
     return next((c for c in answer.citations if c.n == n), None) if answer is not None else None
+
+
+def page_view(state: AppState, chunk: Chunk) -> Any:
+    """The page image of a passage's first page, or the image hidden (not a PDF, or no such page)."""
+    file_name = state.file_of(chunk.doc_id)
+    image = state.renderer.render(file_name, chunk.page_start) if file_name else None
+    if image is None:
+        return gr.update(**HIDDEN_PAGE)
+    return gr.update(value=image, visible=True, label=f"Page {chunk.page_start} of {file_name}")

@@ -39,7 +39,7 @@ def test_chosen_filters_and_notices_are_shown_with_the_answer(  # type: ignore[n
         page: Page, web_url: str, ask_question) -> None:
     page.goto(web_url)
     page.get_by_text("Filters and options").click()
-    page.locator("#pq-jurisdictions label", has_text="japan").click()
+    page.locator("#pq-jurisdictions label", has_text="Japan").click()
     answer = ask_question(page, "What is the goal of the AI Basic Plan?")
     assert "Filters: jurisdictions Japan" in answer, answer
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from ingest.models import JURISDICTIONS
+from ui.commands.compare import NAMES
 from ui.web.ask_handlers import ChatHandlers
 from ui.web.export import SCOPES
 from ui.web.message import CITE_PREFIX
@@ -118,10 +119,10 @@ def ask_tab(state: AppState) -> AskTab:
             gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
             with gr.Accordion("Filters and options", open=False):
                 with gr.Row():
-                    jurisdictions = gr.CheckboxGroup([j for j in JURISDICTIONS if j != "unknown"],
+                    jurisdictions = gr.CheckboxGroup([(NAMES.get(j, j), j) for j in JURISDICTIONS],
                                                      label="Jurisdictions", info="None ticked: all.",
                                                      elem_id="pq-jurisdictions")
-                    docs = gr.Dropdown(state.doc_ids(), multiselect=True, label="Documents",
+                    docs = gr.Dropdown(state.doc_choices(), multiselect=True, label="Documents",
                                        info="None chosen: all.", elem_id="pq-docs")
                 with gr.Row():
                     k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages", elem_id="pq-k")

@@ -1,0 +1,185 @@
+"""The Compare tab: a topic, the jurisdictions to compare, and one column per jurisdiction side by side, each its
+cited sentences (a click on a citation opens its passage and page, as in the chat) or "not addressed in the indexed
+documents" with its closest passage. Each column names the kinds of instrument its documents are.
+
+>>> with gr.Blocks() as demo:  # doctest: +SKIP
+...     wire_compare_tab(compare_tab(state), state)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import gradio as gr
+
+from assistant.compare import (
+    DEFAULT_JURISDICTIONS,
+    NOT_ADDRESSED,
+    Column,
+    Comparison,
+    compare,
+    document_facts,
+)
+from assistant.models import Citation
+from ingest.errors import ManifestError
+from ingest.manifest import load_manifest
+from ui.commands.compare import NAMES, reference
+from ui.limits import QuestionTooLongError, check_question
+from ui.web.render import citation_html
+from ui.web.state import AppState
+from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS
+from ui.web.view import HIDDEN_PAGE, page_view
+
+LOG = logging.getLogger("policyqa.ui")
+# "Other documents": the jurisdiction of an uploaded document the manifest does not list
+OFFERED = (*DEFAULT_JURISDICTIONS, "unknown")
+CHOICES = [(NAMES[code], code) for code in OFFERED]
+EMPTY = "<div class='pq-empty'>Give a topic and press Compare: each jurisdiction's own documents answer side by side.</div>"
+COLUMNS_CSS = PANEL_CSS + """
+.pq-columns { display: flex; gap: 12px; align-items: flex-start; overflow-x: auto; }
+.pq-column { flex: 1 1 0; min-width: 220px; border: 1px solid var(--border-color-primary); border-radius: 8px;
+             padding: 10px 12px; background: var(--background-fill-secondary); }
+.pq-column h3 { margin: 0 0 2px 0; font-size: 1.05em; }
+.pq-kind { font-style: italic; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 8px; }
+.pq-column p { margin: 6px 0; line-height: 1.4; }
+.pq-column .pq-ref { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.pq-none { color: #9a3412; font-style: italic; }
+"""
+# A click on a citation `[n]` of a column (or on a closest passage) becomes the columns' click event with the
+# reference "<column>-<n>" (n 0: the closest passage of a column not addressed).
+OPEN_JS = """
+if (!window.pqCompareClicks) {
+  window.pqCompareClicks = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('#pq-compare-columns a[data-ref]') : null;
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    window.pqCompareOpen(link.getAttribute('data-ref'));
+  }, true);
+}
+window.pqCompareOpen = (ref) => trigger('click', {ref: ref});
+"""
+
+
+@dataclass
+class CompareTab:
+    topic: gr.Textbox
+    jurisdictions: gr.CheckboxGroup
+    button: gr.Button
+    columns: gr.HTML
+    detail: gr.HTML
+    page: gr.Image
+    shown: gr.State  # the Comparison on screen
+
+
+def compare_tab(state: AppState) -> CompareTab:
+    """Topic and jurisdictions above; the columns below, the opened passage and its page under them."""
+    with gr.Tab("Compare", id="compare"):
+        shown = gr.State(None)
+        with gr.Row():
+            topic = gr.Textbox(label="Topic", scale=5, max_lines=2, elem_id="pq-compare-topic",
+                               placeholder="e.g. human oversight, transparency, Chief AI Officers")
+            button = gr.Button("Compare", variant="primary", scale=1, min_width=100, elem_id="pq-compare")
+        jurisdictions = gr.CheckboxGroup(CHOICES, value=list(DEFAULT_JURISDICTIONS), label="Jurisdictions",
+                                         elem_id="pq-compare-jurisdictions")
+        columns = gr.HTML(EMPTY, css_template=COLUMNS_CSS, js_on_load=OPEN_JS, elem_id="pq-compare-columns")
+        with gr.Row(equal_height=False):
+            detail = gr.HTML("", label="Passage", css_template=PANEL_CSS, elem_id="pq-compare-detail")
+            page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
+                            buttons=["fullscreen", "download"], elem_id="pq-compare-page")
+    return CompareTab(topic, jurisdictions, button, columns, detail, page, shown)
+
+
+def wire_compare_tab(tab: CompareTab, state: AppState) -> None:
+    handlers = CompareHandlers(state)
+    gr.on([tab.topic.submit, tab.button.click], handlers.compare, inputs=[tab.topic, tab.jurisdictions],
+          outputs=[tab.columns, tab.detail, tab.page, tab.shown], api_visibility="private",
+          concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
+    tab.columns.click(handlers.open_cited, inputs=[tab.shown], outputs=[tab.detail, tab.page],
+                      api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
+
+
+class CompareHandlers:
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+
+    def compare(self, topic: str, jurisdictions: list[str] | None) -> tuple[Any, ...]:
+        """Outputs: columns, passage, page, the comparison shown."""
+        topic = (topic or "").strip()
+        hidden = gr.update(**HIDDEN_PAGE)
+        if not topic:
+            return EMPTY, "", hidden, None
+        if not jurisdictions:
+            return _note("Tick at least one jurisdiction."), "", hidden, None
+        try:
+            check_question(topic, self.state.settings.max_question_chars)
+            assistant = self.state.assistant
+            facts = document_facts(assistant.searcher.manifest.documents,
+                                   load_manifest(self.state.settings.manifest_path))
+            order = [j for j in OFFERED if j in jurisdictions]
+            comparison = compare(assistant, topic, tuple(order), facts)
+        except (QuestionTooLongError, ManifestError, ValueError) as exc:
+            return _note(f"Not compared: {exc}."), "", hidden, None
+        except Exception as exc:
+            LOG.exception("comparing %r failed", topic)
+            return _note(f"Sorry, comparing failed: {exc}"), "", hidden, None
+        return comparison_html(comparison), "", hidden, comparison
+
+    def open_cited(self, comparison: Comparison | None, event: gr.EventData) -> tuple[Any, ...]:
+        """A click on a column's citation (or closest passage). Outputs: passage, page."""
+        data = getattr(event, "_data", None)
+        ref = str(data.get("ref", "")) if isinstance(data, dict) else ""
+        citation = cited(comparison, ref) if comparison is not None else None
+        if citation is None:
+            return gr.skip(), gr.skip()
+        return citation_html(citation), page_view(self.state, citation.passage.chunk)
+
+
+def cited(comparison: Comparison, ref: str) -> Citation | None:
+    """The citation a reference "<column>-<n>" names; n 0 is the closest passage of a column not addressed."""
+    column_text, _, n_text = ref.partition("-")
+    if not (column_text.isdigit() and n_text.isdigit()) or int(column_text) >= len(comparison.columns):
+        return None
+    column = comparison.columns[int(column_text)]
+    if int(n_text) == 0:
+        return Citation(0, column.closest, "") if column.closest is not None else None
+    return next((c for c in column.citations if c.n == int(n_text)), None)
+
+
+def _note(text: str) -> str:
+    return f"<div class='pq-note'>{escape(text)}</div>"
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """The columns side by side; every piece of document text escaped."""
+    return "<div class='pq-columns'>" + "".join(_column_html(i, c) for i, c in enumerate(comparison.columns)) + \
+        "</div>"
+
+
+def _column_html(index: int, column: Column) -> str:
+    kinds = "; ".join(dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents))
+    head = (f"<h3>{escape(NAMES.get(column.jurisdiction, column.jurisdiction))}</h3>"
+            f"<div class='pq-kind'>{escape(kinds or 'no indexed documents')}</div>")
+    if not column.addressed:
+        body = f"<p class='pq-none'>{escape(NOT_ADDRESSED)}.</p>"
+        if column.closest is not None:
+            c = column.closest.chunk
+            body += (f"<p class='pq-ref'><a href='#' data-ref='{index}-0'>Closest passage</a>: "
+                     f"{escape(reference(column, c.doc_id, c.page_start, c.page_end, c.section))}</p>")
+        return f"<div class='pq-column'>{head}{body}</div>"
+    sentences = "".join(
+        f"<p>{escape(s.text)} " + "".join(f"<a href='#' data-ref='{index}-{n}'>[{n}]</a>" for n in s.citations)
+        + "</p>" for s in column.sentences)
+    sources = "".join(
+        f"<p class='pq-ref'><a href='#' data-ref='{index}-{c.n}'>[{c.n}]</a> "
+        f"{escape(_cited_reference(column, c))}</p>" for c in column.citations)
+    return f"<div class='pq-column'>{head}{sentences}{sources}</div>"
+
+
+def _cited_reference(column: Column, citation: Citation) -> str:
+    c = citation.passage.chunk
+    return reference(column, c.doc_id, c.page_start, c.page_end, c.section)
