@@ -85,14 +85,16 @@ def read_crosswalk(path: Path, key: str, assistant: Assistant, frame: Frame,
 
 def cell_to_dict(cell: Cell) -> dict[str, Any]:
     """A cell as JSON: its level and strength, sentences, citations (with the chunk each cites) and the
-    closest passage when not addressed."""
+    closest passage when not addressed. Scores are kept exact, so that a cell read back is the cell stored."""
     e = cell.evidence
     return {
         "item": cell.item_id, "column": cell.column, "level": cell.level, "strength": cell.strength,
-        "addressed": e.addressed, "evidence_strength": round(e.strength, 4), "coverage": round(e.coverage, 4),
-        "reason": e.reason, "sentences": [s.to_dict() for s in e.sentences],
-        "citations": [{**c.to_dict(), "score": round(float(c.passage.score), 6)} for c in e.citations],
-        "closest": None if e.closest is None else {**e.closest.to_dict(), "text": None},
+        "addressed": e.addressed, "evidence_strength": float(e.strength), "coverage": float(e.coverage),
+        "reason": e.reason,
+        "sentences": [{**s.to_dict(), "support": float(s.support)} for s in e.sentences],
+        "citations": [{**c.to_dict(), "score": float(c.passage.score), "rank": c.passage.rank} for c in e.citations],
+        "closest": None if e.closest is None else {**e.closest.to_dict(), "text": None,
+                                                   "score": float(e.closest.score)},
     }
 
 

@@ -12,21 +12,19 @@ import csv
 import io
 from html import escape
 
+from assistant.compare import NOT_ADDRESSED
 from assistant.crosswalk import Cell, Crosswalk, CrosswalkColumn
 from assistant.frames import FrameItem
 from ingest.models import Chunk
+from ui.commands.compare import NAMES, excerpt
 from ui.web.render import highlighted, official_url
 
 LEVEL_MARKS = {"strong": "●", "partial": "◐", "not addressed": "·"}
-NOT_ADDRESSED = "not addressed in the indexed documents"
-JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan", "g7": "G7",
-                      "unknown": "Other documents"}
-EXCERPT_CHARS = 240
 
 
 def column_name(walk: Crosswalk, column: CrosswalkColumn) -> str:
     """A document's id, or a jurisdiction's name."""
-    return column.key if walk.by == "document" else JURISDICTION_NAMES.get(column.key, column.key)
+    return column.key if walk.by == "document" else NAMES.get(column.key, column.key)
 
 
 def instruments(column: CrosswalkColumn) -> str:
@@ -40,11 +38,6 @@ def pages(chunk: Chunk) -> str:
 
 def reference(chunk: Chunk) -> str:
     return f"{chunk.doc_id}, {pages(chunk)}, {chunk.section or '(no section)'}"
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
 
 def best_line(cell: Cell) -> str:

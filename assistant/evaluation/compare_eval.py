@@ -12,9 +12,10 @@ its quote (the evaluation's one match rule, `passage_matches_quote`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from assistant.compare import DocumentFacts, compare
 from assistant.evaluation.matching import passage_matches_quote
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
 HIT_DEPTH = 3
+Case = TypeVar("Case")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,20 @@ class CompareCase:
 def load_compare_gold(path: Path) -> list[CompareCase]:
     """The cases of a compare gold file (JSON lines); a bad line raises ValueError naming the file and line."""
     cases: list[CompareCase] = []
+    for where, case in read_gold_cells(path, "compare", ("id", "topic", "jurisdiction"),
+                                       lambda d, p: CompareCase(d["id"], d["topic"], d["jurisdiction"], p)):
+        if case.jurisdiction not in JURISDICTIONS:
+            raise ValueError(f"{where}: unknown jurisdiction {case.jurisdiction!r}; valid choices are: "
+                             f"{', '.join(JURISDICTIONS)}")
+        cases.append(case)
+    return cases
+
+
+def read_gold_cells(path: Path, kind: str, fields: tuple[str, ...],
+                    make: Callable[[dict[str, Any], tuple[GoldProvision, ...]], Case]) -> Iterator[tuple[str, Case]]:
+    """("file:line", case) for each line of a gold file of cells: JSON objects with `fields`, `provisions` (doc_id,
+    page, quote; empty for not addressed) and `not_addressed`, made into cases by `make`. A malformed line raises
+    ValueError naming the file and line."""
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -79,17 +95,13 @@ def load_compare_gold(path: Path) -> list[CompareCase]:
         try:
             data = json.loads(line)
             provisions = tuple(GoldProvision(p["doc_id"], int(p["page"]), p["quote"]) for p in data["provisions"])
-            case = CompareCase(data["id"], data["topic"], data["jurisdiction"], provisions)
+            case = make(data, provisions)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{where}: not a compare case ({exc!r}); each line needs id, topic, jurisdiction "
-                             f"and provisions (a list of doc_id, page, quote; empty for not addressed)") from exc
-        if case.jurisdiction not in JURISDICTIONS:
-            raise ValueError(f"{where}: unknown jurisdiction {case.jurisdiction!r}; valid choices are: "
-                             f"{', '.join(JURISDICTIONS)}")
-        if bool(data.get("not_addressed")) != case.not_addressed:
+            raise ValueError(f"{where}: not a {kind} case ({exc!r}); each line needs {', '.join(fields)} and "
+                             f"provisions (a list of doc_id, page, quote; empty for not addressed)") from exc
+        if bool(data.get("not_addressed")) != (not provisions):
             raise ValueError(f"{where}: not_addressed must be true exactly when provisions is empty")
-        cases.append(case)
-    return cases
+        yield where, case
 
 
 def passage_holds(passage: Passage, provision: GoldProvision) -> bool:

@@ -8,14 +8,13 @@ crosswalk eval: 64 cells (40 addressed, 24 not addressed)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.compare import DocumentFacts
 from assistant.crosswalk import crosswalk
-from assistant.evaluation.compare_eval import CompareReport, GoldProvision, case_result
+from assistant.evaluation.compare_eval import CompareReport, GoldProvision, case_result, read_gold_cells
 from assistant.frames import FrameError, find_frame
 
 if TYPE_CHECKING:
@@ -42,25 +41,14 @@ def load_crosswalk_gold(path: Path, frames_dir: Path) -> list[CrosswalkCase]:
     """The cases of a crosswalk gold file (JSON lines); a bad line (or a frame or item that does not exist, or a
     provision of another document) raises ValueError naming the file and line."""
     cases: list[CrosswalkCase] = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-            provisions = tuple(GoldProvision(p["doc_id"], int(p["page"]), p["quote"]) for p in data["provisions"])
-            case = CrosswalkCase(data["id"], data["frame"], data["item"], data["doc_id"], provisions)
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{where}: not a crosswalk case ({exc!r}); each line needs id, frame, item, doc_id "
-                             f"and provisions (a list of doc_id, page, quote; empty for not addressed)") from exc
+    for where, case in read_gold_cells(path, "crosswalk", ("id", "frame", "item", "doc_id"),
+                                       lambda d, p: CrosswalkCase(d["id"], d["frame"], d["item"], d["doc_id"], p)):
         try:
             find_frame(case.frame, frames_dir).item(case.item)
         except (FrameError, KeyError) as exc:
             raise ValueError(f"{where}: {exc}") from exc
-        if any(p.doc_id != case.doc_id for p in provisions):
+        if any(p.doc_id != case.doc_id for p in case.provisions):
             raise ValueError(f"{where}: every provision must be of the cell's document {case.doc_id!r}")
-        if bool(data.get("not_addressed")) != case.not_addressed:
-            raise ValueError(f"{where}: not_addressed must be true exactly when provisions is empty")
         cases.append(case)
     return cases
 

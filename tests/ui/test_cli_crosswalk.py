@@ -25,19 +25,7 @@ from ingest.settings import Settings
 from ui.cli import main
 from ui.crosswalk_report import to_html, to_markdown
 
-FRAME = """id = "small"
-label = "Two principles"
-
-[[item]]
-id = "1.3"
-label = "Transparency and explainability"
-sentence = "AI actors disclose meaningful information about AI systems and make people aware when they interact with AI."
-
-[[item]]
-id = "2.4"
-label = "Building human capacity and preparing for labour market transformation"
-sentence = "Governments equip people with AI skills, train workers and support those displaced in the labour market."
-"""
+FRAME = Path(__file__).resolve().parents[1] / "frames" / "small.toml"  # two OECD principles
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +37,8 @@ def settings(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="module")
-def frame_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("frames") / "small.toml"
-    path.write_text(FRAME, encoding="utf-8")
-    return path
+def frame_file() -> Path:
+    return FRAME
 
 
 def _crosswalk(settings: Settings, *args: str, code: int = 0) -> str:

@@ -111,7 +111,7 @@ def _lines(column: Column) -> list[str]:
         if column.closest is not None:
             c = column.closest.chunk
             lines.append(f"Closest passage: {reference(column, c.doc_id, c.page_start, c.page_end, c.section)}: "
-                         f"{_excerpt(c.text)}")
+                         f"{excerpt(c.text)}")
         return lines
     lines = [s.text + "".join(f" [{n}]" for n in s.citations) for s in column.sentences]
     for citation in column.citations:
@@ -120,7 +120,7 @@ def _lines(column: Column) -> list[str]:
     return lines
 
 
-def _excerpt(text: str, limit: int = 240) -> str:
+def excerpt(text: str, limit: int = 240) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
@@ -169,7 +169,7 @@ def to_csv(comparison: Comparison) -> str:
             if column.closest is not None:
                 c = column.closest.chunk
                 row.update(doc_id=c.doc_id, instrument=column.instrument_of(c.doc_id), page_start=c.page_start,
-                           page_end=c.page_end, section=c.section, quote=_excerpt(c.text))
+                           page_end=c.page_end, section=c.section, quote=excerpt(c.text))
             writer.writerow(row)
             continue
         citations = {c.n: c for c in column.citations}
@@ -200,7 +200,7 @@ def to_html(comparison: Comparison) -> str:
             if column.closest is not None:
                 c = column.closest.chunk
                 body += (f"<p class=src>Closest passage: {e(reference(column, c.doc_id, c.page_start, c.page_end, c.section))}"
-                         f"</p><blockquote>{e(_excerpt(c.text))}</blockquote>")
+                         f"</p><blockquote>{e(excerpt(c.text))}</blockquote>")
         else:
             body = "".join(f"<p>{e(s.text)} {''.join(f'<sup>[{n}]</sup>' for n in s.citations)}</p>"
                            for s in column.sentences)

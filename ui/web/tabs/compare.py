@@ -28,6 +28,7 @@ from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
 from ui.commands.compare import NAMES, reference
 from ui.limits import QuestionTooLongError, check_question
+from ui.web.clicks import ref_click_js
 from ui.web.render import citation_html
 from ui.web.state import AppState
 from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS
@@ -48,21 +49,7 @@ COLUMNS_CSS = PANEL_CSS + """
 .pq-column .pq-ref { font-size: 0.8em; color: var(--body-text-color-subdued); }
 .pq-none { color: #9a3412; font-style: italic; }
 """
-# A click on a citation `[n]` of a column (or on a closest passage) becomes the columns' click event with the
-# reference "<column>-<n>" (n 0: the closest passage of a column not addressed).
-OPEN_JS = """
-if (!window.pqCompareClicks) {
-  window.pqCompareClicks = true;
-  document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('#pq-compare-columns a[data-ref]') : null;
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    window.pqCompareOpen(link.getAttribute('data-ref'));
-  }, true);
-}
-window.pqCompareOpen = (ref) => trigger('click', {ref: ref});
-"""
+OPEN_JS = ref_click_js("pq-compare-columns")  # a click on a reference link becomes the click event
 
 
 @dataclass

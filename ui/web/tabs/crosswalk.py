@@ -22,6 +22,7 @@ from assistant.frames import FrameError, find_frame, frame_paths, frames_dir_of
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
 from ui.crosswalk_report import HEATMAP_CSS, cell_html, heatmap_table
+from ui.web.clicks import ref_click_js
 from ui.web.render import chat_text
 from ui.web.state import AppState
 from ui.web.tabs.ask import PANEL_CSS
@@ -31,20 +32,7 @@ LOG = logging.getLogger("policyqa.ui")
 DEFAULT_FRAME = "oecd-ai-principles"
 EMPTY = ("<div class='pq-empty'>Choose a frame and press Show: one row per item of the frame, one column per "
          "document. A stored crosswalk shows at once; a new one takes about half a minute.</div>")
-# A click on a heatmap cell becomes the heatmap's click event with the reference "<row>-<column>".
-OPEN_JS = """
-if (!window.pqHeatmapClicks) {
-  window.pqHeatmapClicks = true;
-  document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('#pq-heatmap a[data-ref]') : null;
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    window.pqHeatmapOpen(link.getAttribute('data-ref'));
-  }, true);
-}
-window.pqHeatmapOpen = (ref) => trigger('click', {ref: ref});
-"""
+OPEN_JS = ref_click_js("pq-heatmap")  # a click on a reference link becomes the click event
 CELL_CSS = PANEL_CSS + """
 .pq-passage-box { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
                   margin-bottom: 8px; background: var(--background-fill-secondary); }
