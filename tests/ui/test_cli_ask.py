@@ -134,6 +134,11 @@ def test_the_answer_shows_what_it_was_built_from(built_settings: Settings,
     assert not any(line.startswith("Searched as:") for line in lines)  # asked as it was searched
     assert "Written by: llm (smollm2)" in format_answer(replace(shown, writer="llm (smollm2)",
                                                                 removed_sentences=0)).splitlines()
+    kinds = {EU_ACT: "binding law (regulation), 2024-06-13"}
+    lines = format_answer(shown, kinds=kinds).splitlines()
+    eu = [next(line for line in lines if line.startswith(f"[{c.n}] ")) for c in shown.citations
+          if c.passage.chunk.doc_id == EU_ACT]
+    assert eu and all("(binding law (regulation), 2024-06-13), p. " in line for line in eu)
 
 
 def test_each_citation_shows_its_own_passage_and_pdf_page(built_settings: Settings,

@@ -31,10 +31,14 @@ JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OE
                       "g7": "G7"}
 
 
-def format_answer(answer: Answer, titles: Mapping[str, str] | None = None) -> str:
+def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
+                  kinds: Mapping[str, str] | None = None) -> str:
     """The answer as a person reads it in a terminal: its text and unsupported sentences, what it was built
     from (notices, the question as searched, the filters, the writer), and its references. `titles` names
-    documents by id (the index's titles); a document not in it is named by a passage, else by its id."""
+    documents by id (the index's titles); a document not in it is named by a passage, else by its id. `kinds`
+    gives a document's instrument type and date (`document_kind`), shown with each reference to it: a report
+    on a plan must not read as the plan itself."""
+    kinds = kinds or {}
     lines = [answer.text, ""]
     unsupported = [s for s in answer.sentences if not s.supported]
     for sentence in unsupported:
@@ -48,10 +52,10 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None) -> st
     if answer.abstained:
         lines.append("Closest passages:")
         for passage in answer.passages[:3]:
-            lines.append(f"  - {_reference(passage.chunk)}")
+            lines.append(f"  - {_reference(passage.chunk, kinds)}")
     for citation in answer.citations:
         c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
-        lines.append(f"[{citation.n}] {_reference(c)}")
+        lines.append(f"[{citation.n}] {_reference(c, kinds)}")
         lines.append(f"    “{citation.quote}”")
         if c.url:
             lines.append(f"    {page_link(c.url, c.page_start)}")
@@ -84,9 +88,19 @@ def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _reference(chunk: Chunk) -> str:
+def _reference(chunk: Chunk, kinds: Mapping[str, str]) -> str:
     pages = page_range(chunk.page_start, chunk.page_end)
-    return f"{chunk.title}, p. {pages}, {chunk.section or '(no section)'}"
+    kind = kinds.get(chunk.doc_id, "")
+    return f"{chunk.title}{f' ({kind})' if kind else ''}, p. {pages}, {chunk.section or '(no section)'}"
+
+
+def document_kind(entry: Mapping[str, object]) -> str:
+    """A document's instrument type and date from its manifest facts: "report, 2026-03-09"; "" when neither.
+
+    >>> document_kind({"instrument": "executive order", "date": "2023-10-30"})
+    'executive order, 2023-10-30'
+    """
+    return ", ".join(str(entry[key]) for key in ("instrument", "date") if entry.get(key))
 
 
 def page_range(start: int, end: int) -> str:
@@ -118,9 +132,9 @@ def answer_text(assistant: Assistant, question: str, options: AskOptions, conver
                            conversation=conversation)
     if options.as_json:
         return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
-    titles = {doc_id: record.entry.get("title", doc_id)
-              for doc_id, record in assistant.searcher.manifest.documents.items()}
-    return format_answer(answer, titles)
+    documents = assistant.searcher.manifest.documents
+    titles = {doc_id: record.entry.get("title", doc_id) for doc_id, record in documents.items()}
+    return format_answer(answer, titles, {doc_id: document_kind(record.entry) for doc_id, record in documents.items()})
 
 
 class AskSession:

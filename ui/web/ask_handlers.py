@@ -100,7 +100,8 @@ class ChatHandlers:
         if citation is None:
             return (gr.skip(),) * 5 + (session,)
         session.focus = key
-        return (sources_view(session, n), choices_view(session, n), citation_html(citation),
+        kind = self.state.kind_of(citation.passage.chunk.doc_id)
+        return (sources_view(session, n), choices_view(session, n), citation_html(citation, kind),
                 page_view(self.state, citation.passage.chunk), copy_text(session), session)
 
     @staticmethod

@@ -97,8 +97,8 @@ def _find(text: str, quote: str) -> tuple[int, int]:
     return (match.start(), match.end()) if match else (-1, -1)
 
 
-def _facts_html(chunk: Chunk) -> str:
-    rows = [("Issuer", chunk.issuer), ("Jurisdiction", chunk.jurisdiction),
+def _facts_html(chunk: Chunk, kind: str = "") -> str:
+    rows = [("Issuer", chunk.issuer), ("Jurisdiction", chunk.jurisdiction), ("Instrument", kind),
             ("Page", pages(chunk)), ("Section", chunk.section)]
     return "".join(f"<span class='pq-fact'><b>{label}:</b> {escape(value)}</span>"
                    for label, value in rows if value)
@@ -117,13 +117,14 @@ def sources_html(answer: Answer | None, selected: int | None = None, heading: st
                           for c in answer.citations)
 
 
-def _card(label: str, passage: Passage, quote: str, selected: bool = False, link: bool = False) -> str:
+def _card(label: str, passage: Passage, quote: str, selected: bool = False, link: bool = False,
+          kind: str = "") -> str:
     chunk = passage.chunk
     classes = "pq-source pq-selected" if selected else "pq-source"
     tail = _link_html(official_url(chunk)) if link else ""
     return (f"<div class='{classes}'><div class='pq-head'><span class='pq-n'>{escape(label)}</span> "
             f"<span class='pq-title'>{escape(chunk.title or chunk.doc_id)}</span></div>"
-            f"<div class='pq-facts'>{_facts_html(chunk)}</div>"
+            f"<div class='pq-facts'>{_facts_html(chunk, kind)}</div>"
             f"<div class='pq-passage'>{highlighted(chunk.text, quote)}</div>{tail}</div>")
 
 
@@ -134,10 +135,10 @@ def _link_html(url: str) -> str:
             f"Official source: {escape(url)}</a>")
 
 
-def citation_html(citation: Citation) -> str:
-    """One opened citation: its facts, the whole passage with the quote marked, the official link (at the
-    passage's page for a PDF)."""
-    return _card(f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True)
+def citation_html(citation: Citation, kind: str = "") -> str:
+    """One opened citation: its facts (with `kind`, the document's instrument type and date), the whole passage
+    with the quote marked, the official link (at the passage's page for a PDF)."""
+    return _card(f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True, kind=kind)
 
 
 def citation_choices(answer: Answer | None) -> list[tuple[str, str]]:

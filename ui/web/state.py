@@ -17,6 +17,7 @@ from assistant.pipeline import Assistant
 from index.build import BuildLockedError, BuildReport, build_index
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
+from ui.commands.ask import document_kind
 from ui.web.pages import PageRenderer
 from ui.web.writer_queue import WriterQueue
 
@@ -86,6 +87,11 @@ class AppState:
         documents = self.assistant.searcher.manifest.documents
         return sorted(((str(r.entry.get("title") or doc_id), doc_id) for doc_id, r in documents.items()),
                       key=lambda choice: choice[0].lower())
+
+    def kind_of(self, doc_id: str) -> str:
+        """The document's instrument type and date, as the index stored them from the manifest."""
+        record = self.assistant.searcher.manifest.documents.get(doc_id)
+        return document_kind(record.entry) if record else ""
 
     def file_of(self, doc_id: str) -> str:
         record = self.assistant.searcher.manifest.documents.get(doc_id)

@@ -39,6 +39,7 @@ def test_a_marker_opens_its_passage_page_and_official_link_at_the_page(  # type:
     marker.click()
     detail = page.locator("#pq-detail")
     expect(detail).to_contain_text("Artificial Intelligence Act")
+    expect(detail).to_contain_text("Instrument: binding law (regulation), 2024-06-13")  # what kind of text, when
     shown_page = re.search(r"Page: (\d+)", detail.inner_text())
     assert shown_page, detail.inner_text()
     link = detail.locator("a.pq-link")

@@ -123,7 +123,8 @@ class CompareHandlers:
         citation = cited(comparison, ref) if comparison is not None else None
         if citation is None:
             return gr.skip(), gr.skip()
-        return citation_html(citation), page_view(self.state, citation.passage.chunk)
+        chunk = citation.passage.chunk
+        return citation_html(citation, self.state.kind_of(chunk.doc_id)), page_view(self.state, chunk)
 
 
 def cited(comparison: Comparison, ref: str) -> Citation | None:
