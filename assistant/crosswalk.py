@@ -14,6 +14,8 @@ label). Each item is embedded once for the whole row, and each sentence once for
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -154,5 +156,9 @@ def crosswalk(assistant: Assistant, frame: Frame, documents: dict[str, DocumentF
 
 
 def index_version(assistant: Assistant) -> str:
-    """The name of the index version the assistant searches: a new build is a new version."""
-    return assistant.searcher.version_dir.name
+    """The index version the assistant searches: when it was built, and a digest of what it holds (each document's
+    file and chunks), so that a new build is a new version whatever backend stores it."""
+    manifest = assistant.searcher.manifest
+    held = sorted((doc_id, r.sha256, len(r.chunk_ids)) for doc_id, r in manifest.documents.items())
+    digest = hashlib.sha256(json.dumps([manifest.built_at, manifest.model_id, held]).encode()).hexdigest()[:10]
+    return f"{manifest.built_at} {digest}"
