@@ -83,12 +83,26 @@ def cited_evidence(assistant: Assistant, query: EvidenceQuery, filters: SearchFi
                    sentences: Embedder | None = None) -> Evidence:
     """The evidence the documents `filters` accepts give on `query`. `sentences` scores sentences in place of the
     assistant's sentence embedder (a memoising one, when many queries share sentences)."""
-    passages = [p for p in assistant.retrieve(query.question, PASSAGES, filters, query.intent,
-                                              query_vector=query.vector) if filters.accepts(p.chunk)]
+    return weigh_evidence(assistant, query, filters, evidence_passages(assistant, query, filters), sentences)
+
+
+def evidence_passages(assistant: Assistant, query: EvidenceQuery, filters: SearchFilters) -> list[Passage]:
+    """The passages the evidence is drawn from: the search under the filter, kept to what it accepts."""
+    return [p for p in assistant.retrieve(query.question, PASSAGES, filters, query.intent, query_vector=query.vector)
+            if filters.accepts(p.chunk)]
+
+
+def draft_request(query: EvidenceQuery, passages: list[Passage]) -> WriteRequest:
+    return WriteRequest(query.question, query.intent, tuple(passages))
+
+
+def weigh_evidence(assistant: Assistant, query: EvidenceQuery, filters: SearchFilters, passages: list[Passage],
+                   sentences: Embedder | None = None) -> Evidence:
+    """The evidence of `passages` (from `evidence_passages`): drafted, weighed, checked, then its coverage."""
     if not passages:
         return Evidence(False, (), (), None, 0.0, "no passage")
     embedder = sentences or assistant.sentence_embedder
-    request = WriteRequest(query.question, query.intent, tuple(passages))
+    request = draft_request(query, passages)
     drafted = ExtractiveWriter(embedder).write(request)
     signals = evidence_signals(request, drafted, filters, assistant.searcher.chunk_frequency)
     policy = assistant.abstention

@@ -20,11 +20,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.cited_evidence import MIN_COVERAGE, Evidence, EvidenceQuery, cited_evidence
+from assistant.cited_evidence import (
+    MIN_COVERAGE,
+    Evidence,
+    EvidenceQuery,
+    draft_request,
+    evidence_passages,
+    weigh_evidence,
+)
 from assistant.compare import DocumentFacts
 from assistant.evidence import topic_stems
 from assistant.frames import Frame, FrameItem
 from assistant.question import QuestionIntent
+from assistant.writers.extractive import ExtractiveWriter
 from index.embed_memo import MemoEmbedder
 from index.models import SearchFilters
 from ingest.models import JURISDICTIONS
@@ -145,12 +153,17 @@ def crosswalk(assistant: Assistant, frame: Frame, documents: dict[str, DocumentF
     chosen = tuple(frame.item(i) for i in items) if items else frame.items
     vectors = assistant.searcher.embedder.encode([item.query for item in chosen])
     sentences = MemoEmbedder.of(assistant.sentence_embedder)
+    writer = ExtractiveWriter(sentences)
     rows = []
     for item, vector in zip(chosen, vectors):
         query = item_query(item, vector)
-        rows.append(tuple(Cell(item.id, column.key,
-                               cited_evidence(assistant, query, column.filters(by), sentences))
-                          for column in columns))
+        found = [evidence_passages(assistant, query, column.filters(by)) for column in columns]
+        # the whole row's sentences in one call: sorted by length across cells, batches pad less
+        sentences.encode([text for passages in found
+                          for text in writer.texts_to_embed(draft_request(query, passages))])
+        rows.append(tuple(Cell(item.id, column.key, weigh_evidence(assistant, query, column.filters(by), passages,
+                                                                   sentences))
+                          for column, passages in zip(columns, found)))
     return Crosswalk(frame, by, columns, tuple(rows), index_version(assistant),
                      (time.perf_counter() - started) * 1000)
 

@@ -17,6 +17,7 @@ from bench_paths import REPO
 from assistant.compare import DEFAULT_JURISDICTIONS, compare, document_facts
 from assistant.evaluation.metrics import percentile
 from assistant.pipeline import Assistant
+from index.embed import use_query_threads
 from ingest.manifest import load_manifest
 from ingest.settings import load_settings
 
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=REPO / ".policyqa")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    use_query_threads()  # as the CLI and the UI encode queries
     settings = load_settings(overrides={"data_dir": args.data_dir})
     started = time.perf_counter()
     assistant = Assistant.load(settings)

@@ -21,6 +21,7 @@ from assistant.crosswalk_cache import cached_crosswalk
 from assistant.evaluation.metrics import percentile
 from assistant.frames import find_frame, frames_dir_of
 from assistant.pipeline import Assistant
+from index.embed import use_query_threads
 from ingest.manifest import load_manifest
 from ingest.settings import load_settings
 
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--frame", default="oecd-ai-principles")
     parser.add_argument("--runs", type=int, default=1, help="cold crosswalks to time (each in a fresh cache)")
     args = parser.parse_args()
+    use_query_threads()  # as the CLI and the UI encode queries
     settings = load_settings(overrides={"data_dir": args.data_dir})
     started = time.perf_counter()
     assistant = Assistant.load(settings)

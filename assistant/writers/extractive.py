@@ -168,12 +168,10 @@ class ExtractiveWriter:
 
     def write(self, request: WriteRequest, on_token: TokenSink | None = None) -> Draft:
         intent, passages = request.intent, request.passages
-        wide = intent.kind in ("comparison", "list", "amount", "count", "date", "name")
-        fact_kind = intent.kind if intent.kind in ("amount", "count", "date", "name") else ""
-        pool = candidates(passages, TOP_PASSAGES + (2 if wide else 0), fact_kind)
+        pool = self._pool(request)
         if not pool:
             return Draft((), self.name)
-        vectors = self.embedder.encode([request.question, *[_head(c.text) for c in pool]])
+        vectors = self.embedder.encode(self.texts_to_embed(request))
         question_vector, sentence_vectors = vectors[0], vectors[1:]
         similarity = sentence_vectors @ question_vector
         relevance = self._relevance(request, pool, similarity)
@@ -191,6 +189,19 @@ class ExtractiveWriter:
         drafted = tuple(self._sentence(request, pool[i], first=(n == 0), labelled=bool(must_cover))
                         for n, i in enumerate(ordered))
         return Draft(drafted, self.name, best_score=float(similarity.max()))
+
+    @staticmethod
+    def _pool(request: WriteRequest) -> list[Candidate]:
+        kind = request.intent.kind
+        wide = kind in ("comparison", "list", "amount", "count", "date", "name")
+        fact_kind = kind if kind in ("amount", "count", "date", "name") else ""
+        return candidates(request.passages, TOP_PASSAGES + (2 if wide else 0), fact_kind)
+
+    def texts_to_embed(self, request: WriteRequest) -> list[str]:
+        """What `write` embeds for a request: the question, then the opening words of each candidate sentence
+        (a caller writing many drafts can embed them all at once beforehand, in a memoising embedder)."""
+        pool = self._pool(request)
+        return [request.question, *[_head(c.text) for c in pool]] if pool else []
 
     def _relevance(self, request: WriteRequest, pool: list[Candidate], similarity: np.ndarray) -> np.ndarray:
         intent = request.intent

@@ -25,7 +25,7 @@ from assistant.compare import (
 )
 from assistant.evaluation.compare_eval import evaluate_compare, load_compare_gold
 from assistant.pipeline import Assistant
-from index.embed import ModelNotFoundError
+from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
@@ -63,6 +63,7 @@ def compare_command(settings: Settings, topic: str, jurisdictions: str, as_json:
         raise click.BadParameter(f"unknown jurisdiction(s) {', '.join(unknown) or '(none given)'}; valid "
                                  f"jurisdictions are: {', '.join(JURISDICTIONS)}", param_hint="--jurisdictions")
     try:
+        use_query_threads()  # one thread: two spin against any other busy process (README, Benchmarks)
         assistant = Assistant.load(settings)
         documents = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
     except IndexNotBuiltError:

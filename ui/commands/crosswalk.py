@@ -16,6 +16,7 @@ from assistant.crosswalk import BY, Crosswalk
 from assistant.crosswalk_cache import cached_crosswalk, cell_to_dict
 from assistant.frames import find_frame, frame_paths, frames_dir_of
 from assistant.pipeline import Assistant
+from index.embed import use_query_threads
 from ingest.manifest import load_manifest
 from ingest.settings import Settings
 from ui.crosswalk_report import to_csv, to_html, to_markdown, to_text
@@ -48,6 +49,7 @@ def crosswalk_command(settings: Settings, frame_name: str, by: str, out_dir: Pat
             click.echo(f"{name}\t{len(frame.items)} items\t{frame.label}\t{path}")
         return
     frame = find_frame(frame_name, frames_dir)
+    use_query_threads()  # one thread: two spin against any other busy process (README, Benchmarks)
     assistant = Assistant.load(settings)
     documents = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
     if eval_file is not None:
