@@ -24,8 +24,10 @@ from assistant.evidence import evidence_signals, stems_of, topic_stems
 from assistant.models import AnswerSentence, Citation
 from assistant.question import QuestionIntent, analyse
 from assistant.support import check_citations
+from assistant.text import content_words
 from assistant.writers.base import WriteRequest
 from assistant.writers.extractive import ExtractiveWriter
+from index.bm25 import stem
 from index.embed import Embedder
 from index.models import Passage, SearchFilters
 
@@ -51,6 +53,7 @@ class EvidenceQuery:
     intent: QuestionIntent
     vector: np.ndarray | None = None
     min_coverage: float = MIN_COVERAGE
+    terms: tuple[str, ...] = ()  # when given, coverage counts these words or phrases instead of the topic's words
 
     @classmethod
     def of_topic(cls, topic: str) -> EvidenceQuery:
@@ -114,8 +117,8 @@ def weigh_evidence(assistant: Assistant, query: EvidenceQuery, filters: SearchFi
                               assistant.support_threshold)
     if not checked.sentences:
         return Evidence(False, (), (), passages[0], strength, "unsupported")
-    covered = topic_coverage(query.topic, [(c.passage.chunk.section, c.passage.chunk.text)
-                                           for c in checked.citations])
+    quoted = [(c.passage.chunk.section, c.passage.chunk.text) for c in checked.citations]
+    covered = terms_coverage(query.terms, quoted) if query.terms else topic_coverage(query.topic, quoted)
     if covered < query.min_coverage:
         return Evidence(False, (), (), checked.citations[0].passage, strength, "off-topic", covered)
     return Evidence(True, checked.sentences, checked.citations, None, strength, "", covered)
@@ -133,3 +136,19 @@ def topic_coverage(topic: str, quoted: list[tuple[str, str]]) -> float:
         return 1.0
     found = stems_of(*(f"{section} {text}" for section, text in quoted))
     return len(wanted & found) / len(wanted)
+
+
+def terms_coverage(terms: tuple[str, ...], quoted: list[tuple[str, str]], enough: int = 2) -> float:
+    """How many of `terms` the (heading, text) pairs of the cited passages use, as a share of `enough`. A term is
+    used when its words (stemmed) stand together in one heading or text, so "risk management" is not found in
+    "manage risks", nor "data protection" in "data centres … protected".
+
+    >>> terms_coverage(("privacy", "personal data"), [("Article 10", "Personal data may be processed.")])
+    0.5
+    """
+    texts = [" " + " ".join(stem(w) for w in content_words(part)) + " " for pair in quoted for part in pair]
+    used = 0
+    for term in terms:
+        words = " ".join(stem(w) for w in content_words(term))
+        used += bool(words) and any(f" {words} " in text for text in texts)
+    return min(1.0, used / enough)

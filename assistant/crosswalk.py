@@ -8,8 +8,8 @@ documents on that item with a coverage strength, or "not addressed" with its clo
 ('strong', 73)
 
 A cell is a `compare` column asked differently (`assistant.cited_evidence`): the item's label and sentence are
-searched and scored; the cited passages must hold half the label's distinctive words (two of them, for a long
-label). Each item is embedded once for the whole row, and each sentence once for the whole crosswalk.
+searched and scored; the cited passages must use one of the item's terms (an item without terms: half its label's
+distinctive words, two for a long label). Each item is embedded once for its row, each row's sentences in one call.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ BY = ("document", "jurisdiction")
 # privacy") is not quoted whole by any one provision: two of its distinctive words suffice.
 LONG_LABEL_WORDS = 2
 # Coverage strength: the evidence strength (sentence similarity, the abstention policy's measure) up to this
-# value counts in proportion, times the share of the label's words the cited passages hold.
+# value counts in proportion, times the coverage (two terms or more: 1, one term: 0.5; or the label words' share).
 FULL_STRENGTH = 0.6
 STRONG = 0.6  # a cell whose strength reaches this is "strong", an addressed one below it "partial"
 LEVELS = ("not addressed", "partial", "strong")
@@ -136,9 +136,12 @@ def indexed_columns(assistant: Assistant, documents: dict[str, DocumentFacts],
 
 
 def item_query(item: FrameItem, vector: np.ndarray | None = None) -> EvidenceQuery:
-    """The item's label and sentence, searched and scored as an open question; its label's words (hyphened
-    words apart) are those the cited passages must hold."""
+    """The item's label and sentence, searched and scored as an open question. Its cited passages must use one of
+    its terms, or, for an item without terms, half its label's distinctive words (hyphened words apart; two words
+    for a long label)."""
     topic = item.label.replace("-", " ")
+    if item.terms:
+        return EvidenceQuery(item.query, topic, QuestionIntent(kind="open"), vector, 0.5, item.terms)
     words = len(topic_stems(topic))
     share = MIN_COVERAGE if words == 0 else min(MIN_COVERAGE, LONG_LABEL_WORDS / words)
     return EvidenceQuery(item.query, topic, QuestionIntent(kind="open"), vector, share)

@@ -12,8 +12,10 @@ A frame file:
     source = "oecd-ai-recommendation-2024"    # optional: the document the items are taken from
     [[item]]
     id = "1.3"
-    label = "Transparency and explainability" # words a cited passage must hold half of
+    label = "Transparency and explainability" # the source's heading
     sentence = "AI actors disclose ..."       # what the item asks, in a sentence: searched with the label
+    terms = ["transparency", "explainability", "disclosure"]  # optional: a cited passage must use one of them
+                                              # (without terms: half the label's distinctive words)
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 FRAME_KEYS = ("id", "label", "source", "item")
-ITEM_KEYS = ("id", "label", "sentence")
+ITEM_KEYS = ("id", "label", "sentence", "terms")
+REQUIRED_ITEM_KEYS = ("id", "label", "sentence")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -39,6 +42,7 @@ class FrameItem:
     id: str
     label: str
     sentence: str
+    terms: tuple[str, ...] = ()  # words or phrases a passage on the item uses; none: the label's words
 
     @property
     def query(self) -> str:
@@ -83,10 +87,13 @@ def load_frame(path: Path) -> Frame:
     items: list[FrameItem] = []
     for number, table in enumerate(tables, start=1):
         where = f"{path}: item #{number}"
-        _check_keys(table, ITEM_KEYS, ITEM_KEYS, where)
+        _check_keys(table, ITEM_KEYS, REQUIRED_ITEM_KEYS, where)
         if any(i.id == table["id"] for i in items):
             raise FrameError(f"{where}: duplicate id {table['id']!r}")
-        items.append(FrameItem(table["id"], table["label"], table["sentence"]))
+        terms = table.get("terms", [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise FrameError(f"{where}: 'terms' must be a list of words or phrases, got {terms!r}")
+        items.append(FrameItem(table["id"], table["label"], table["sentence"], tuple(terms)))
     return Frame(data["id"], data["label"], tuple(items), data.get("source", ""), hashlib.sha256(raw).hexdigest())
 
 

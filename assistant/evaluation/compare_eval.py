@@ -123,6 +123,7 @@ class CaseResult:
     hit: bool
     cited: tuple[str, ...]  # "doc_id p.N" of each cited passage, or of the closest one when not addressed
     ms: float
+    reason: str = ""  # why it was said not addressed ("weak", "off-topic", …)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class CompareReport:
         return {"summary": self.metrics(), "cells": [
             {"id": r.case.id, **r.case.describe(),
              "gold_not_addressed": r.case.not_addressed, "addressed": r.addressed, "hit": r.hit,
-             "cited": list(r.cited), "ms": round(r.ms, 1)} for r in self.results]}
+             "cited": list(r.cited), "reason": r.reason, "ms": round(r.ms, 1)} for r in self.results]}
 
     def summary(self) -> str:
         m = self.metrics()
@@ -167,7 +168,7 @@ class CompareReport:
             lines.append("misses:")
             for r in misses:
                 gold = "not addressed" if r.case.not_addressed else "addressed"
-                said = "addressed" if r.addressed else "not addressed"
+                said = "addressed" if r.addressed else f"not addressed ({r.reason or 'weak'})"
                 lines.append(f"  {r.case.id}: gold {gold}, said {said}; cited {', '.join(r.cited) or '-'}")
         return "\n".join(lines)
 
@@ -180,11 +181,12 @@ def evaluate_compare(assistant: Assistant, cases: list[CompareCase],
         comparison = compare(assistant, case.topic, (case.jurisdiction,), documents)
         column = comparison.columns[0]
         shown = column.cited_passages() or ((column.closest,) if column.closest is not None else ())
-        results.append(case_result(case, column.addressed, column, shown, comparison.elapsed_ms))
+        results.append(case_result(case, column.addressed, column, shown, comparison.elapsed_ms, column.reason))
     return CompareReport(tuple(results))
 
 
-def case_result(case: GoldCell, addressed: bool, cell: Cites, shown: tuple[Passage, ...], ms: float) -> CaseResult:
-    """A gold cell against what was said of it: addressed or not, the passages shown, the time it took."""
+def case_result(case: GoldCell, addressed: bool, cell: Cites, shown: tuple[Passage, ...], ms: float,
+                reason: str = "") -> CaseResult:
+    """A gold cell against what was said of it: addressed or not (and why not), the passages shown, the time."""
     cited = tuple(f"{p.chunk.doc_id} p.{p.chunk.page_start}" for p in shown)
-    return CaseResult(case, addressed, addressed and cell_hit(cell, case), cited, ms)
+    return CaseResult(case, addressed, addressed and cell_hit(cell, case), cited, ms, reason)

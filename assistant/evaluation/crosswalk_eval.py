@@ -66,6 +66,6 @@ def evaluate_crosswalk(assistant: Assistant, cases: list[CrosswalkCase], frames_
         for case in asked:
             cell = walk.cell(case.item, case.doc_id)
             results.append(case_result(case, cell.evidence.addressed, cell.evidence,
-                                       cell.evidence.shown_passages(), per_cell))
+                                       cell.evidence.shown_passages(), per_cell, cell.evidence.reason))
     order = {c.id: n for n, c in enumerate(cases)}
     return CompareReport(tuple(sorted(results, key=lambda r: order[r.case.id])), name="crosswalk")

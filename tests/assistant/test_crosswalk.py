@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cited_evidence import terms_coverage
 from assistant.compare import document_facts
 from assistant.crosswalk import crosswalk, item_query
 from assistant.crosswalk_cache import cache_key, cached_crosswalk
@@ -64,6 +65,15 @@ def test_by_jurisdiction_has_one_column_per_jurisdiction(assistant: Assistant, f
         assert all(p.chunk.jurisdiction == cell.column for p in cell.evidence.shown_passages())
     with pytest.raises(ValueError, match="valid choices are: document, jurisdiction"):
         crosswalk(assistant, small_frame, facts, by="issuer")
+
+
+def test_a_term_is_used_when_its_words_stand_together() -> None:
+    assert terms_coverage(("risk management",), [("", "A risk management system shall be established.")]) == 0.5
+    assert terms_coverage(("risk management",), [("", "Organisations manage risks.")]) == 0.0
+    assert terms_coverage(("data protection", "privacy"), [("Article 2", "data centres are protected")]) == 0.0
+    assert terms_coverage(("privacy", "explainability", "safety"), [("Privacy", "Explainability matters.")]) == 1.0
+    item = FrameItem("p", "Privacy-enhanced", "s", ("privacy",))
+    assert item_query(item).terms == ("privacy",) and item_query(item).min_coverage == 0.5
 
 
 def test_a_long_label_needs_two_of_its_words_a_short_one_half() -> None:

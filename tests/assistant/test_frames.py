@@ -32,7 +32,7 @@ def test_the_two_shipped_frames_are_found_by_name() -> None:
     oecd = find_frame("oecd-ai-principles", FRAMES)
     assert [i.id for i in oecd.items] == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
     assert len(find_frame("nist-ai-rmf-trustworthiness", FRAMES).items) == 7
-    assert all(item.sentence and item.label in item.query for item in oecd.items)
+    assert all(item.sentence and item.label in item.query and item.terms for item in oecd.items)
 
 
 @pytest.mark.parametrize("frame_name", ["oecd-ai-principles", "nist-ai-rmf-trustworthiness"])
@@ -60,6 +60,8 @@ def test_a_changed_frame_file_has_another_fingerprint(tmp_path: Path) -> None:
     (('id = "bad"\nlabel = "B"\n[[item]]\nid = "a"\nlabel = "L"\nsentence = "S"\n[[item]]\nid = "a"\nlabel = "M"\n'
       'sentence = "T"\n'), "item #2: duplicate id 'a'"),
     ('id = "bad"\nlabel = "B"\n', "missing key 'item'"),
+    ('id = "bad"\nlabel = "B"\n[[item]]\nid = "a"\nlabel = "L"\nsentence = "S"\nterms = "logs"\n',
+     "item #1: 'terms' must be a list of words or phrases"),
     ('id = "bad"\nlabel = [', "not valid TOML"),
 ])
 def test_a_malformed_frame_names_the_file_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
