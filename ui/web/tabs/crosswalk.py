@@ -136,6 +136,7 @@ class CrosswalkHandlers:
 def status_text(walk: Crosswalk) -> str:
     counts = {level: sum(c.level == level for row in walk.rows for c in row) for level in ("strong", "partial")}
     made = "from the cache" if walk.from_cache else f"made in {walk.elapsed_ms / 1000:.1f} s"
-    return (f"**{chat_text(walk.frame.label)}**: {len(walk.rows)} items × {len(walk.columns)} {walk.by}s, "
+    items = f"{len(walk.rows)} item{'' if len(walk.rows) == 1 else 's'}"
+    return (f"**{chat_text(walk.frame.label)}**: {items} × {len(walk.columns)} {walk.by}s, "
             f"{counts['strong']} strong and {counts['partial']} partial cells; {made} (index version "
             f"{chat_text(walk.index_version)}). Click a cell to see its passages.")
