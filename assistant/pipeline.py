@@ -93,8 +93,7 @@ class Assistant:
             return None
         base = self.routed(query, filters)
         while route is not None:
-            allowed = self.searcher.allowed_rows(route.filters(base))
-            best = self.searcher.dense_ranking(query_vector, 1, allowed)
+            best = self.searcher.dense_ranking(query_vector, 1, route.filters(base))
             if best and best[0][1] >= ROUTE_MIN_SIMILARITY:
                 return route
             route = route.widened()

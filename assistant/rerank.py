@@ -49,8 +49,7 @@ class FeatureReranker:
         heading_vectors = self.searcher.embedder.encode(list(dict.fromkeys(headings)))
         heading_sim = dict(zip(dict.fromkeys(headings), heading_vectors @ query))
         section = np.array([heading_sim[h] for h in headings])
-        bm25_all = self.searcher.bm25.scores(question)
-        bm25 = min_max(np.array([bm25_all[self.searcher.row_of_chunk[p.chunk.chunk_id]] for p in passages]))
+        bm25 = min_max(self.searcher.lexical_scores(question, [p.chunk.chunk_id for p in passages]))
         terms = np.array([lexical_overlap(question, p.chunk.section + " " + p.chunk.text) for p in passages])
         scores = self.w_dense * dense + self.w_section * section + self.w_bm25 * bm25 + self.w_terms * terms
         return _ranked(passages, scores)

@@ -1,44 +1,31 @@
-"""Build the index, incrementally by default: only new or changed documents are ingested and embedded,
-and a finished build is published atomically, so a crash leaves the previous index intact.
+"""Build the index, incrementally by default: only new or changed documents are ingested and embedded, and
+the retrieval backend (index/backends) takes the changes: the local one publishes a finished build atomically,
+Postgres replaces each document in one transaction, so a crash leaves the previous index (each document whole)
+intact.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-from filelock import FileLock, Timeout
-
-from index.bm25 import BM25Index
+from index.backends.base import RetrievalBackend
+from index.backends.factory import open_backend
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embed import Embedder, model_fingerprint
 from index.layout import (
-    BM25_DIR,
     CACHE_FILE,
-    CHUNKS_FILE,
-    CURRENT_FILE,
-    LOCK_FILE,
-    MANIFEST_FILE,
     SCHEMA_VERSION,
-    VECTORS_FILE,
-    VERSIONS_DIR,
+    BuildLockedError,
     DocumentRecord,
     IndexManifest,
     IndexMismatchError,
-    current_version_dir,
-    fsync_tree,
-    publish_version,
-    read_manifest,
+    IndexNotBuiltError,
 )
-from index.vector_store import create_vector_store, load_vector_store
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
 from ingest.corpus_status import sha256_file
@@ -48,11 +35,10 @@ from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_files
 from ingest.settings import Settings
 
+# BuildLockedError is raised by the backends; the UI and the CLI know it by this module.
+__all__ = ["BuildLockedError", "BuildReport", "build_index", "embedding_text", "full_rebuild_reason"]
+
 EMBED_PREFIXES = ("none", "section", "title+section")
-
-
-class BuildLockedError(Exception):
-    """Another build holds the lock on this data directory."""
 
 
 def embedding_text(chunk: Chunk, prefix: str) -> str:
@@ -70,16 +56,6 @@ def embedding_text(chunk: Chunk, prefix: str) -> str:
     if prefix == "title+section":
         return "\n".join(part for part in (chunk.title, chunk.section, chunk.text) if part)
     raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
-
-
-def bm25_text(chunk: Chunk) -> str:
-    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
-
-
-def chunk_row_id(chunk_id: str) -> int:
-    """The int64 id FAISS stores for a chunk id."""
-    return int(hashlib.sha256(chunk_id.encode()).hexdigest()[:15], 16)
 
 
 def build_params(settings: Settings) -> dict[str, object]:
@@ -105,11 +81,6 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def read_chunks(version_dir: Path) -> list[Chunk]:
-    with (version_dir / CHUNKS_FILE).open(encoding="utf-8") as handle:
-        return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
-
-
 def full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerprint: str) -> str:
     """Why the next build cannot update `old` in place ("" when it can)."""
     if old is None:
@@ -123,32 +94,14 @@ def full_rebuild_reason(old: IndexManifest | None, settings: Settings, fingerpri
     return ""
 
 
-def _load_previous(index_dir: Path) -> tuple[Path | None, IndexManifest | None, str]:
-    """The current version, its manifest, and why it cannot be built upon ("" when it can)."""
-    version_dir = current_version_dir(index_dir)
-    if version_dir is None:
-        return None, None, "no index yet"
+def _load_previous(backend: RetrievalBackend) -> tuple[IndexManifest | None, str]:
+    """The committed index's manifest, and why it cannot be built upon ("" when it can)."""
     try:
-        return version_dir, read_manifest(version_dir), ""
+        return backend.manifest(), ""
+    except IndexNotBuiltError:
+        return None, "no index yet"
     except (IndexMismatchError, OSError, ValueError, KeyError, TypeError) as exc:
-        return version_dir, None, f"the index on disk cannot be updated ({exc})"
-
-
-def remove_leftovers(index_dir: Path, keep: str) -> None:
-    """What killed builds left (run under the build lock): CURRENT.tmp, and version folders that never got
-    their manifest, the last file a build writes. Finished versions stay: a running UI may still read one."""
-    (index_dir / f"{CURRENT_FILE}.tmp").unlink(missing_ok=True)
-    versions = index_dir / VERSIONS_DIR
-    for path in versions.iterdir() if versions.exists() else []:
-        if path.name != keep and not (path / MANIFEST_FILE).exists():
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _remove_stale_versions(index_dir: Path, keep: set[str]) -> None:
-    versions = index_dir / VERSIONS_DIR
-    for path in versions.iterdir() if versions.exists() else []:
-        if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+        return None, f"the index on disk cannot be updated ({exc})"
 
 
 def build_index(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool = False,
@@ -156,28 +109,18 @@ def build_index(settings: Settings, files: list[tuple[Path, SourceEntry]], full:
                 on_stage: Callable[[str], None] | None = None) -> BuildReport:
     """Bring the index in `settings.index_dir` up to date with `files`; see the module docstring."""
     started = time.perf_counter()
-    index_dir = settings.index_dir
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK_FILE))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise BuildLockedError(f"another index build is running on {index_dir} (lock file "
-                               f"{index_dir / LOCK_FILE}); wait for it to finish") from exc
-    try:
-        report = _build_locked(settings, files, full, embedder, progress, on_stage or (lambda _: None))
-    finally:
-        lock.release()
+    backend = open_backend(settings)
+    with backend.build_lock():
+        report = _build_locked(backend, settings, files, full, embedder, progress, on_stage or (lambda _: None))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool,
-                  embedder: Embedder | None, progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
+def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tuple[Path, SourceEntry]],
+                  full: bool, embedder: Embedder | None, progress: bool,
+                  on_stage: Callable[[str], None]) -> BuildReport:
     started = time.perf_counter()
-    index_dir = settings.index_dir
-    previous_dir, previous, unusable = _load_previous(index_dir)
-    remove_leftovers(index_dir, keep=previous_dir.name if previous_dir else "")
+    previous, unusable = _load_previous(backend)
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder, settings.model_dir)
     reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
     full = bool(reason)
@@ -218,30 +161,21 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     kept_ids = {d for d in wanted if d in old_docs and d not in changed}
     # a changed document that now fails keeps its previous chunks: nothing already indexed is lost
     kept_ids |= {d for d in changed if d in report.failures}
-    old_chunks = read_chunks(previous_dir) if previous_dir is not None and old_docs else []
-    old_by_doc: dict[str, list[Chunk]] = {}
-    for chunk in old_chunks:
-        old_by_doc.setdefault(chunk.doc_id, []).append(chunk)
 
     documents: dict[str, DocumentRecord] = {}
-    ordered: list[Chunk] = []
     for doc_id in sorted(set(kept_ids) | set(fresh)):
         if doc_id in fresh:
             entry, chunks = fresh[doc_id]
-            sha = shas[doc_id]
-            file_name = wanted[doc_id][0].name
+            documents[doc_id] = DocumentRecord(file=wanted[doc_id][0].name, sha256=shas[doc_id],
+                                               chunk_ids=tuple(c.chunk_id for c in chunks), entry=asdict(entry))
         else:
-            chunks = old_by_doc.get(doc_id, [])
             record = old_docs[doc_id]
-            entry, sha, file_name = SourceEntry(**record.entry), record.sha256, record.file
-        ordered.extend(chunks)
-        documents[doc_id] = DocumentRecord(file=file_name, sha256=sha, chunk_ids=tuple(c.chunk_id for c in chunks),
-                                           entry=asdict(entry))
+            documents[doc_id] = replace(record, entry=asdict(SourceEntry(**record.entry)))
 
     on_stage("embed")
     cache = EmbeddingCache(settings.data_dir / CACHE_FILE, embedder.fingerprint)
     try:
-        new_chunks = [c for c in ordered if c.doc_id in fresh]
+        new_chunks = [c for doc_id in sorted(fresh) for c in fresh[doc_id][1]]
         vectors, report.embedded = embed_with_cache(
             [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache, embedder.encode,
             progress=progress)
@@ -249,21 +183,14 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         cache.close()
 
     on_stage("write")
-    name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    version_dir = index_dir / VERSIONS_DIR / name
-    version_dir.mkdir(parents=True)
-    if full or previous_dir is None:
-        store = create_vector_store(settings.vector_store, embedder.dimension)
-    else:
-        store = load_vector_store(previous_dir / VECTORS_FILE, settings.vector_store)
-        stale = [chunk_row_id(c.chunk_id) for c in old_chunks if c.doc_id not in kept_ids]
-        store.delete(np.array(stale, dtype=np.int64))
-    store.add(np.array([chunk_row_id(c.chunk_id) for c in new_chunks], dtype=np.int64), vectors)
-    store.save(version_dir / VECTORS_FILE)
-    BM25Index.build([bm25_text(c) for c in ordered]).save(version_dir / BM25_DIR)
-    with (version_dir / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
-        for chunk in ordered:
-            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    backend.begin(full=full, dimension=embedder.dimension)
+    for doc_id in removed:
+        backend.delete_document(doc_id)
+    start = 0
+    for doc_id in sorted(fresh):
+        chunks = fresh[doc_id][1]
+        backend.replace_document(doc_id, documents[doc_id], chunks, vectors[start:start + len(chunks)])
+        start += len(chunks)
     manifest = IndexManifest(
         schema_version=SCHEMA_VERSION, model_id=settings.embedder, model_fingerprint=embedder.fingerprint,
         dimension=embedder.dimension, vector_store=settings.vector_store, build_params=build_params(settings),
@@ -271,9 +198,6 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
         failures=report.failures, failed_shas=failed_shas,
         build_seconds=round(time.perf_counter() - started, 2),
     )
-    (version_dir / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-    fsync_tree(version_dir)
-    publish_version(index_dir, name)
-    _remove_stale_versions(index_dir, keep={name, previous_dir.name if previous_dir else ""})
-    report.chunks = len(ordered)
+    backend.commit(manifest)
+    report.chunks = manifest.chunk_count
     return report

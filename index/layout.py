@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ingest.models import Chunk
 
 SCHEMA_VERSION = 3
 CURRENT_FILE = "CURRENT"
@@ -25,6 +28,14 @@ class IndexNotBuiltError(Exception):
 
 class IndexMismatchError(Exception):
     """The index on disk was built with another schema or model than the one asked for."""
+
+
+class BuildLockedError(Exception):
+    """Another build holds the lock on this index."""
+
+
+class BackendUnavailableError(Exception):
+    """The server of a retrieval backend (PostgreSQL) cannot be reached."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,11 @@ class IndexManifest:
         data["documents"] = {k: DocumentRecord(**{**v, "chunk_ids": tuple(v["chunk_ids"])})
                              for k, v in data["documents"].items()}
         return cls(**data)
+
+
+def read_chunks(version_dir: Path) -> list[Chunk]:
+    with (version_dir / CHUNKS_FILE).open(encoding="utf-8") as handle:
+        return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
 
 
 def current_version_dir(index_dir: Path) -> Path | None:
@@ -110,3 +126,20 @@ def publish_version(index_dir: Path, name: str) -> None:
         os.fsync(descriptor)  # the rename itself survives a power cut only once the folder is flushed
     finally:
         os.close(descriptor)
+
+
+def remove_leftovers(index_dir: Path, keep: str) -> None:
+    """What killed builds left (run under the build lock): CURRENT.tmp, and version folders that never got
+    their manifest, the last file a build writes. Finished versions stay: a running UI may still read one."""
+    (index_dir / f"{CURRENT_FILE}.tmp").unlink(missing_ok=True)
+    versions = index_dir / VERSIONS_DIR
+    for path in versions.iterdir() if versions.exists() else []:
+        if path.name != keep and not (path / MANIFEST_FILE).exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale_versions(index_dir: Path, keep: set[str]) -> None:
+    versions = index_dir / VERSIONS_DIR
+    for path in versions.iterdir() if versions.exists() else []:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""Search a built index: dense (FAISS), sparse (BM25) or their fusion, with jurisdiction and document filters.
+"""Search a built index: dense, lexical (BM25) or their fusion, with jurisdiction and document filters, over
+whichever retrieval backend the settings name (index/backends).
 
 >>> searcher = Searcher.load(settings)  # doctest: +SKIP
 >>> [p.chunk.section for p in searcher.search("emotion recognition at work", k=3)]  # doctest: +SKIP
@@ -9,26 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import BM25Index
-from index.build import chunk_row_id, read_chunks
+from index.backends.base import Ranked, RetrievalBackend
+from index.backends.factory import open_backend
 from index.embed import Embedder
 from index.fusion import convex_combination, reciprocal_rank_fusion
-from index.layout import (
-    BM25_DIR,
-    VECTORS_FILE,
-    IndexManifest,
-    IndexMismatchError,
-    IndexNotBuiltError,
-    current_version_dir,
-    read_manifest,
-)
+from index.layout import IndexManifest, IndexMismatchError
 from index.models import SEARCH_MODES, Passage, SearchFilters
 from index.term_match import promote_definitions
-from index.vector_store import FaissStore, load_vector_store
 from ingest.models import Chunk
 from ingest.settings import Settings
 
@@ -44,17 +35,15 @@ def _unit_of(section: str, kind: str) -> str | None:
 
 @dataclass
 class Searcher:
-    version_dir: Path
+    backend: RetrievalBackend
     manifest: IndexManifest
     chunks: list[Chunk]
-    store: FaissStore
-    bm25: BM25Index
     embedder: Embedder
     fusion: str = "convex"
     convex_alpha: float = 0.7
 
     def __post_init__(self) -> None:
-        self.row_of_id = {chunk_row_id(c.chunk_id): row for row, c in enumerate(self.chunks)}
+        self.version = self.backend.version()
         self.row_of_chunk = {c.chunk_id: row for row, c in enumerate(self.chunks)}
         self._word_counts: Counter[str] | None = None
         self._matrix: np.ndarray | None = None
@@ -73,10 +62,8 @@ class Searcher:
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> Searcher:
         """Open the current index; an embedder already in memory is reused when it is the index's model."""
-        version_dir = current_version_dir(settings.index_dir)
-        if version_dir is None:
-            raise IndexNotBuiltError(f"no index in {settings.index_dir}: run `policyqa index build` first")
-        manifest = read_manifest(version_dir)
+        backend = open_backend(settings)
+        manifest = backend.manifest()
         if manifest.model_id != settings.embedder:
             raise IndexMismatchError(
                 f"the index was built with model '{manifest.model_id}' but the settings name "
@@ -90,52 +77,45 @@ class Searcher:
                 "(fingerprint mismatch): run `policyqa index build` to rebuild it")
         if settings.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion '{settings.fusion}'; valid fusions are: {', '.join(FUSIONS)}")
-        return cls(version_dir=version_dir, manifest=manifest, chunks=read_chunks(version_dir),
-                   store=load_vector_store(version_dir / VECTORS_FILE, manifest.vector_store),
-                   bm25=BM25Index.load(version_dir / BM25_DIR), embedder=embedder,
+        return cls(backend=backend, manifest=manifest, chunks=backend.chunks(), embedder=embedder,
                    fusion=settings.fusion, convex_alpha=settings.fusion_alpha)
 
-    def allowed_rows(self, filters: SearchFilters | None) -> np.ndarray | None:
-        if filters is None or not filters.active:
-            return None
-        return np.array([filters.accepts(c) for c in self.chunks], dtype=bool)
+    def _rows(self, ranked: Ranked) -> list[tuple[int, float]]:
+        return [(self.row_of_chunk[chunk_id], score) for chunk_id, score in ranked if chunk_id in self.row_of_chunk]
 
-    def dense_ranking(self, query_vector: np.ndarray, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        fetch = self.store.count() if allowed is not None else depth
-        scores, ids = self.store.search(query_vector.reshape(1, -1), fetch)
-        ranked = [(self.row_of_id[int(i)], float(s)) for s, i in zip(scores[0], ids[0]) if int(i) in self.row_of_id]
-        if allowed is not None:
-            ranked = [(row, s) for row, s in ranked if allowed[row]]
-        return ranked[:depth]
+    def dense_ranking(self, query_vector: np.ndarray, depth: int,
+                      filters: SearchFilters | None) -> list[tuple[int, float]]:
+        """(row, score) of the `depth` nearest chunks the filters accept; the backend applies the filters."""
+        return self._rows(self.backend.dense(query_vector, depth, filters))
 
-    def bm25_ranking(self, query: str, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        scores = self.bm25.scores(query)
-        if allowed is not None:
-            scores = np.where(allowed, scores, -1.0)
-        top = np.argsort(-scores, kind="stable")[:depth]
-        return [(int(row), float(scores[row])) for row in top if scores[row] > 0]
+    def bm25_ranking(self, query: str, depth: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
+        return self._rows(self.backend.lexical(query, depth, filters))
+
+    def lexical_scores(self, query: str, chunk_ids: list[str]) -> np.ndarray:
+        """The lexical score of each of these chunks, as the lexical ranking scores them."""
+        return self.backend.lexical_scores(query, chunk_ids)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
                depth: int = CANDIDATES, query_vector: np.ndarray | None = None) -> list[Passage]:
         """The k best passages for `query`, best first, ranks from 1."""
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode '{mode}'; valid modes are: {', '.join(SEARCH_MODES)}")
-        allowed = self.allowed_rows(filters)
+        filters = filters if filters is not None and filters.active else None
         depth = max(depth, k)
         if mode == "bm25":
-            ranked = self.bm25_ranking(query, depth, allowed)
+            ranked = self.bm25_ranking(query, depth, filters)
         else:
             vector = self.embedder.encode([query])[0] if query_vector is None else query_vector
-            dense = self.dense_ranking(vector, depth, allowed)
-            ranked = dense if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed), vector)
-        ranked = self._definitions_first(query, ranked, allowed)[:k]
+            dense = self.dense_ranking(vector, depth, filters)
+            ranked = dense if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, filters), vector)
+        ranked = self._definitions_first(query, ranked, filters)[:k]
         return [Passage(self.chunks[row], score, rank) for rank, (row, score) in enumerate(ranked, start=1)]
 
     def _definitions_first(self, query: str, ranked: list[tuple[int, float]],
-                           allowed: np.ndarray | None) -> list[tuple[int, float]]:
+                           filters: SearchFilters | None) -> list[tuple[int, float]]:
         """The definitions of a term the query asks about lead, scored as the best passage (so scores still fall
         with rank); a definition and the text chunk that holds it do not both stay."""
-        definitions = [row for row in self.definition_rows if allowed is None or allowed[row]]
+        definitions = [row for row in self.definition_rows if filters is None or filters.accepts(self.chunks[row])]
         rows, promoted = promote_definitions([row for row, _ in ranked], self.chunks, query, definitions)
         scores = dict(ranked)
         best = max(scores.values(), default=0.0)
@@ -156,7 +136,7 @@ class Searcher:
 
     def vectors_of(self, chunk_ids: list[str]) -> np.ndarray:
         """The stored (normalised) vectors of these chunks, in order."""
-        return self.store.reconstruct(np.array([chunk_row_id(c) for c in chunk_ids], dtype=np.int64))
+        return self.backend.vectors(chunk_ids)
 
     def matrix(self) -> np.ndarray:
         """Every chunk's stored vector, row-aligned with `chunks` (read from the store once)."""

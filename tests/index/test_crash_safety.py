@@ -136,7 +136,7 @@ def test_two_builds_at_once_one_is_refused_and_the_index_stays_sound(
         else:
             assert "Index rebuilt in full" in out, out
     assert results(small_settings, session_embedder) == expected
-    assert Searcher.load(small_settings, session_embedder).store.count() > 0
+    assert Searcher.load(small_settings, session_embedder).backend.count() > 0
 
 
 def child_pids(pid: int) -> set[int]:

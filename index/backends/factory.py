@@ -1,0 +1,31 @@
+"""The retrieval backend a setting names: `vector_store` picks one, each from its own module.
+
+>>> backend = open_backend(Settings(vector_store="flat"))  # doctest: +SKIP
+>>> sorted(BACKENDS)
+['flat', 'hnsw']
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from index.backends.base import RetrievalBackend
+from ingest.settings import Settings
+
+# Each backend by the `vector_store` name that selects it: "module:class" with a `from_settings` constructor,
+# imported only when chosen.
+BACKENDS = {
+    "flat": "index.backends.local:LocalBackend",
+    "hnsw": "index.backends.local:LocalBackend",
+}
+
+
+def open_backend(settings: Settings) -> RetrievalBackend:
+    """The backend of `settings.vector_store`; nothing is read until it is asked something."""
+    if settings.vector_store not in BACKENDS:
+        raise ValueError(f"unknown vector store '{settings.vector_store}'; valid stores are: "
+                         f"{', '.join(BACKENDS)}")
+    module_name, name = BACKENDS[settings.vector_store].split(":")
+    opener: Callable[[Settings], RetrievalBackend] = getattr(importlib.import_module(module_name), name).from_settings
+    return opener(settings)
