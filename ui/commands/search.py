@@ -39,8 +39,8 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
     use_query_threads()
     try:
         searcher = Searcher.load(settings)
-    except IndexNotBuiltError:
-        click.echo(f"Error: no index in {settings.index_dir}: run `policyqa index build` first.", err=True)
+    except IndexNotBuiltError as exc:  # names the folder or the database
+        click.echo(f"Error: {exc}.", err=True)
         sys.exit(1)
     except (IndexMismatchError, ModelNotFoundError, ValueError) as exc:  # ValueError: a bad setting
         click.echo(f"Error: {exc}", err=True)
