@@ -10,6 +10,8 @@ import bm25s
 import numpy as np
 import snowballstemmer
 
+from ingest.models import Chunk
+
 _IDENTIFIER = re.compile(
     r"\b(article|art\.|annex|recital|chapter|section|sec\.|govern|map|measure|manage|title)\s+"
     r"\(?([0-9]+(?:\.[0-9]+)*|[ivxlc]+)\)?(?![a-z0-9])")
@@ -44,6 +46,16 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def bm25_text(chunk: Chunk) -> str:
+    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def indexed_tokens(text: str) -> list[str]:
+    """The tokens BM25 counts for an indexed text (a text with none counts one that no query has)."""
+    return tokenize(text) or ["\x00"]
+
+
 class BM25Index:
     """BM25 scores over a fixed, ordered list of texts (row i is the i-th text given)."""
 
@@ -53,7 +65,7 @@ class BM25Index:
     @classmethod
     def build(cls, texts: list[str]) -> BM25Index:
         model = bm25s.BM25()
-        model.index([tokenize(t) or ["\x00"] for t in texts], show_progress=False)
+        model.index([indexed_tokens(t) for t in texts], show_progress=False)
         return cls(model)
 
     def scores(self, query: str) -> np.ndarray:

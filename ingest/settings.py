@@ -19,10 +19,11 @@ ENV_PREFIX = "POLICYQA_"
 # POLICYQA_* names that are not settings: read by the CLI itself (click's envvar of --debug)
 NON_SETTING_ENV = frozenset({"POLICYQA_DEBUG"})
 # The settings whose value is one of a few names, and those names. They restate the choices of the layers that
-# use them (index.backends.factory, index.search, index.build, index.models, assistant.pipeline) since this lowest
+# use them (index.backends.factory, index.backends.pg_schema, index.search, index.build, index.models, assistant.pipeline) since this lowest
 # layer imports none of them; tests/ingest/test_settings.py checks that both agree.
 CHOICES: dict[str, tuple[str, ...]] = {
     "vector_store": ("flat", "hnsw", "pgvector"),
+    "pg_lexical": ("bm25", "fts"),
     "fusion": ("rrf", "convex"),
     "embed_prefix": ("none", "section", "title+section"),
     "search_mode": ("hybrid", "dense", "bm25"),
@@ -45,6 +46,7 @@ class Settings:
     ingest_workers: int = 0  # processes that read documents; 0: one per CPU
     vector_store: str = "flat"  # "flat" (exact) or "hnsw" files under data_dir, or "pgvector" (PostgreSQL)
     pg_dsn: str = ""  # the PostgreSQL connection string of vector_store = "pgvector" (libpq form or URI)
+    pg_lexical: str = "bm25"  # its lexical ranking: "bm25" (ours, as the local index) or "fts" (ts_rank)
     chunk_target_tokens: int = 160
     chunk_max_tokens: int = 230
     chunk_overlap_tokens: int = 24

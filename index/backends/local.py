@@ -20,7 +20,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from index.backends.base import Ranked
-from index.bm25 import BM25Index
+from index.bm25 import BM25Index, bm25_text
 from index.layout import (
     BM25_DIR,
     CHUNKS_FILE,
@@ -253,8 +253,3 @@ class LocalBackend:
         remove_stale_versions(self.index_dir, keep={name, pending.previous})
         self._pending = None
         self._version = None
-
-
-def bm25_text(chunk: Chunk) -> str:
-    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -22,17 +23,21 @@ from psycopg.conninfo import conninfo_to_dict
 
 from index.backends.base import Ranked
 from index.backends.pg_schema import (
+    BM25_RANKED,
     BUILD_LOCK_KEY,
     BUILDING,
     CHUNKS,
     CHUNKS_TABLE,
     COLUMNS,
+    COUNTS,
     EF_SEARCH,
+    FTS_RANKED,
     INDEXES,
-    QUERY,
+    LEXICAL_RANKINGS,
     SETUP,
     where_clause,
 )
+from index.bm25 import bm25_text, indexed_tokens, tokenize
 from index.layout import (
     SCHEMA_VERSION,
     BackendUnavailableError,
@@ -64,8 +69,10 @@ def vector_text(vector: np.ndarray) -> str:
 def _row(chunk: Chunk, position: int, vector: np.ndarray) -> tuple[Any, ...]:
     data = chunk.to_dict()
     meta = {k: v for k, v in data.items() if k not in COLUMNS}
+    tokens = indexed_tokens(bm25_text(chunk))
     return (chunk.doc_id, position, chunk.chunk_id, chunk.jurisdiction, chunk.section, chunk.kind, chunk.text,
-            json.dumps(meta, ensure_ascii=False), vector_text(vector))
+            json.dumps(meta, ensure_ascii=False), vector_text(vector),
+            json.dumps(Counter(tokens), ensure_ascii=False), len(tokens))
 
 
 def _chunk(meta: dict[str, Any], values: tuple[Any, ...]) -> Chunk:
@@ -75,8 +82,12 @@ def _chunk(meta: dict[str, Any], values: tuple[Any, ...]) -> Chunk:
 class PgVectorBackend:
     """Chunks in PostgreSQL with pgvector; see the module docstring."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, lexical_ranking: str = "bm25") -> None:
+        if lexical_ranking not in LEXICAL_RANKINGS:
+            raise ValueError(f"unknown lexical ranking '{lexical_ranking}'; valid rankings are: "
+                             f"{', '.join(LEXICAL_RANKINGS)}")
         self.dsn = dsn
+        self.lexical_ranking = lexical_ranking
         self.where = describe_dsn(dsn)
         self._reader: psycopg.Connection[Any] | None = None
         self._reader_lock = threading.Lock()
@@ -85,7 +96,7 @@ class PgVectorBackend:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PgVectorBackend:
-        return cls(settings.pg_dsn)
+        return cls(settings.pg_dsn, settings.pg_lexical)
 
     def _connect(self, autocommit: bool) -> psycopg.Connection[Any]:
         try:
@@ -148,19 +159,23 @@ class PgVectorBackend:
         # relaxed_order may return a few rows out of order: sort them (ties by chunk id, as the query saw them)
         return sorted(((chunk_id, float(score)) for chunk_id, score in rows), key=lambda item: -item[1])
 
-    def lexical(self, query: str, depth: int, filters: SearchFilters | None) -> Ranked:
-        where, params = where_clause(filters)
-        rows = self._query(
-            f"SELECT chunk_id, ts_rank(lexemes, q) FROM {CHUNKS}, {QUERY} AS q "
-            f"WHERE lexemes @@ q AND {where} ORDER BY 2 DESC, doc_id, position LIMIT %(depth)s",
-            {**params, "query": query, "depth": depth})
+    def _lexical(self, query: str, where: str, params: dict[str, Any], depth: int | None) -> Ranked:
+        """(chunk id, score) of the chunks matching `where` that the query's words score above 0, best first
+        (`depth` None: all of them)."""
+        if self.lexical_ranking == "fts":
+            rows = self._query(FTS_RANKED.format(where=where), {**params, "query": query, "depth": depth})
+        else:
+            terms = tokenize(query)
+            rows = self._query(BM25_RANKED.format(where=where), {**params, "terms": terms, "depth": depth}) \
+                if terms else []
         return [(chunk_id, float(score)) for chunk_id, score in rows if score > 0]
 
+    def lexical(self, query: str, depth: int, filters: SearchFilters | None) -> Ranked:
+        where, params = where_clause(filters)
+        return self._lexical(query, where, params, depth)
+
     def lexical_scores(self, query: str, chunk_ids: list[str]) -> np.ndarray:
-        rows = self._query(
-            f"SELECT chunk_id, CASE WHEN lexemes @@ q THEN ts_rank(lexemes, q) ELSE 0 END FROM {CHUNKS}, "
-            f"{QUERY} AS q WHERE chunk_id = ANY(%(ids)s)", {"query": query, "ids": chunk_ids})
-        scores = {chunk_id: float(score) for chunk_id, score in rows}
+        scores = dict(self._lexical(query, "c.chunk_id = ANY(%(ids)s)", {"ids": chunk_ids}, None))
         return np.array([scores.get(c, 0.0) for c in chunk_ids], dtype=np.float32)
 
     def vectors(self, chunk_ids: list[str]) -> np.ndarray:
@@ -210,7 +225,7 @@ class PgVectorBackend:
         return bool(row and row[0])
 
     def _write_rows(self, table: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        columns = "doc_id, position, chunk_id, jurisdiction, section, kind, text, meta, embedding"
+        columns = "doc_id, position, chunk_id, jurisdiction, section, kind, text, meta, embedding, bm25_tf, bm25_len"
         with self._building().cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for position, (chunk, vector) in enumerate(zip(chunks, vectors)):
                 copy.write_row(_row(chunk, position, vector))
@@ -242,7 +257,7 @@ class PgVectorBackend:
         connection = self._building()
         try:
             yield connection
-            connection.execute("UPDATE policyqa_index SET generation = generation + 1")
+            connection.execute(f"UPDATE policyqa_index SET generation = generation + 1, {COUNTS}")
             connection.commit()
         except BaseException:
             connection.rollback()
@@ -266,6 +281,7 @@ class PgVectorBackend:
                 "ON CONFLICT (id) DO UPDATE SET schema_version = EXCLUDED.schema_version, "
                 "generation = policyqa_index.generation + 1, manifest = EXCLUDED.manifest",
                 [manifest.schema_version, json.dumps(data)])
+            connection.execute(f"UPDATE policyqa_index SET {COUNTS}")
             connection.commit()
         except BaseException:
             connection.rollback()

@@ -12,11 +12,13 @@ from ingest.settings import CHOICES, SettingsError, load_settings
 def test_the_choices_are_those_of_the_layers_that_use_them() -> None:
     from assistant.pipeline import GENERATORS
     from index.backends.factory import BACKENDS
+    from index.backends.pg_schema import LEXICAL_RANKINGS
     from index.build import EMBED_PREFIXES
     from index.models import SEARCH_MODES
     from index.search import FUSIONS
 
     assert set(CHOICES["vector_store"]) == set(BACKENDS)
+    assert set(CHOICES["pg_lexical"]) == set(LEXICAL_RANKINGS)
     assert set(CHOICES["fusion"]) == set(FUSIONS)
     assert set(CHOICES["embed_prefix"]) == set(EMBED_PREFIXES)
     assert set(CHOICES["search_mode"]) == set(SEARCH_MODES)
