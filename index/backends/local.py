@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,46 +52,46 @@ def chunk_row_id(chunk_id: str) -> int:
     return int(hashlib.sha256(chunk_id.encode()).hexdigest()[:15], 16)
 
 
-@dataclass
 class _Version:
-    """One published version, its heavy parts read on first use."""
+    """One published version, each part read on first use."""
 
-    directory: Path
-    manifest: IndexManifest
-    store_kind: str
-    _chunks: list[Chunk] | None = None
-    _store: FaissStore | None = None
-    _bm25: BM25Index | None = None
-    _allowed: dict[SearchFilters, np.ndarray] = field(default_factory=dict)
-    row_of_chunk: dict[str, int] = field(default_factory=dict)
-    chunk_of_id: dict[int, str] = field(default_factory=dict)
+    def __init__(self, directory: Path, manifest: IndexManifest) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self._accepted: dict[SearchFilters, np.ndarray] = {}
 
-    @property
+    @cached_property
     def chunks(self) -> list[Chunk]:
-        """The chunks in row order (row i is BM25's row i); reading them fills the two look-ups."""
-        if self._chunks is None:
-            self._chunks = read_chunks(self.directory)
-            self.row_of_chunk = {c.chunk_id: row for row, c in enumerate(self._chunks)}
-            self.chunk_of_id = {chunk_row_id(c.chunk_id): c.chunk_id for c in self._chunks}
-        return self._chunks
+        """The chunks in row order: row i is BM25's row i."""
+        return read_chunks(self.directory)
 
-    @property
+    @cached_property
+    def row_of_chunk(self) -> dict[str, int]:
+        return {c.chunk_id: row for row, c in enumerate(self.chunks)}
+
+    @cached_property
+    def row_ids(self) -> np.ndarray:
+        """The FAISS id of each row."""
+        return np.array([chunk_row_id(c.chunk_id) for c in self.chunks], dtype=np.int64)
+
+    @cached_property
+    def chunk_of_id(self) -> dict[int, str]:
+        return dict(zip(self.row_ids.tolist(), (c.chunk_id for c in self.chunks)))
+
+    @cached_property
     def store(self) -> FaissStore:
-        if self._store is None:
-            self._store = load_vector_store(self.directory / VECTORS_FILE, self.store_kind)
-        return self._store
+        # an index is read with the store it was built with, whatever the settings now name
+        return load_vector_store(self.directory / VECTORS_FILE, self.manifest.vector_store)
 
-    @property
+    @cached_property
     def bm25(self) -> BM25Index:
-        if self._bm25 is None:
-            self._bm25 = BM25Index.load(self.directory / BM25_DIR)
-        return self._bm25
+        return BM25Index.load(self.directory / BM25_DIR)
 
     def accepted(self, filters: SearchFilters) -> np.ndarray:
         """Which rows the filters accept (kept per filter: a routed question repeats its filters)."""
-        if filters not in self._allowed:
-            self._allowed[filters] = np.array([filters.accepts(c) for c in self.chunks], dtype=bool)
-        return self._allowed[filters]
+        if filters not in self._accepted:
+            self._accepted[filters] = np.array([filters.accepts(c) for c in self.chunks], dtype=bool)
+        return self._accepted[filters]
 
 
 @dataclass
@@ -123,9 +124,7 @@ class LocalBackend:
             directory = current_version_dir(self.index_dir)
             if directory is None:
                 raise IndexNotBuiltError(f"no index in {self.index_dir}: run `policyqa index build` first")
-            manifest = read_manifest(directory)
-            # an index is read with the store it was built with, whatever the settings now name
-            self._version = _Version(directory, manifest, manifest.vector_store)
+            self._version = _Version(directory, read_manifest(directory))
         return self._version
 
     @property
@@ -150,11 +149,7 @@ class LocalBackend:
 
     def dense(self, vector: np.ndarray, depth: int, filters: SearchFilters | None) -> Ranked:
         current = self._current()
-        chunks = current.chunks
-        allowed = None
-        if filters is not None and filters.active:
-            allowed = np.array([chunk_row_id(c.chunk_id) for c, ok in zip(chunks, current.accepted(filters)) if ok],
-                               dtype=np.int64)
+        allowed = current.row_ids[current.accepted(filters)] if filters is not None and filters.active else None
         scores, ids = current.store.search(vector.reshape(1, -1), depth, allowed)
         known = current.chunk_of_id
         return [(known[int(i)], float(s)) for s, i in zip(scores[0], ids[0]) if int(i) in known]
@@ -170,8 +165,7 @@ class LocalBackend:
     def lexical_scores(self, query: str, chunk_ids: list[str]) -> np.ndarray:
         current = self._current()
         scores = current.bm25.scores(query)
-        rows = [current.row_of_chunk[c] for c in chunk_ids] if current.chunks else []
-        return np.array([scores[row] for row in rows], dtype=np.float32)
+        return np.array([scores[current.row_of_chunk[c]] for c in chunk_ids], dtype=np.float32)
 
     def vectors(self, chunk_ids: list[str]) -> np.ndarray:
         return self._current().store.reconstruct(np.array([chunk_row_id(c) for c in chunk_ids], dtype=np.int64))
