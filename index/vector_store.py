@@ -45,7 +45,9 @@ class FaissStore:
         k = min(k, self.count() if allowed is None else len(allowed))
         if k == 0:
             return np.zeros((len(query), 0), np.float32), np.zeros((len(query), 0), np.int64)
-        params = None if allowed is None else self.search_parameters(faiss.IDSelectorBatch(allowed))
+        # the selector stays referenced here until the search returns: the parameters hold only its pointer
+        selector = None if allowed is None else faiss.IDSelectorBatch(allowed.astype(np.int64))
+        params = None if selector is None else self.search_parameters(selector)
         return self.index.search(np.ascontiguousarray(query, dtype=np.float32), k, params=params)
 
     def search_parameters(self, selector: faiss.IDSelector) -> faiss.SearchParameters:
