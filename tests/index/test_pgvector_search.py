@@ -4,6 +4,7 @@ and an unreachable server."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from index.backends.factory import open_backend
 from index.build import BuildReport, build_index
 from index.embed import Embedder
-from index.layout import BackendUnavailableError, BuildLockedError
+from index.layout import CACHE_FILE, BackendUnavailableError, BuildLockedError
 from index.models import SearchFilters
 from index.search import Searcher
 from ingest.corpus_files import files_to_ingest
@@ -32,13 +33,26 @@ def build(settings: Settings, embedder: Embedder) -> BuildReport:
     return build_index(settings, files_to_ingest(settings), embedder=embedder)
 
 
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, session_embedder: Embedder) -> Path:
+    """An embedding cache holding DOCUMENTS' chunks, made once for the module."""
+    root = tmp_path_factory.mktemp("pg-cache")
+    settings = Settings(corpus_dir=copy_documents(shared_corpus, root / "corpus", DOCUMENTS),
+                        manifest_path=MANIFEST, data_dir=root / "data")
+    assert build(settings, session_embedder).status == "built"
+    return settings.data_dir / CACHE_FILE
+
+
 @pytest.fixture
-def both(tmp_path: Path, shared_corpus: Path, pg_dsn: str, session_embedder: Embedder) -> tuple[Settings, Settings]:
-    """Settings of a local index and of a Postgres index over the same copy of DOCUMENTS, both built (sharing
-    one embedding cache: the second build embeds nothing)."""
+def both(tmp_path: Path, shared_corpus: Path, pg_dsn: str, session_embedder: Embedder,
+         embedded: Path) -> tuple[Settings, Settings]:
+    """Settings of a local index and of a Postgres index over the same copy of DOCUMENTS, both built from a
+    seeded embedding cache (neither build embeds)."""
     local = Settings(corpus_dir=copy_documents(shared_corpus, tmp_path / "corpus", DOCUMENTS),
                      manifest_path=MANIFEST, data_dir=tmp_path / "data")
     pg = local.replace(vector_store="pgvector", pg_dsn=pg_dsn)
+    local.data_dir.mkdir()
+    shutil.copyfile(embedded, local.data_dir / CACHE_FILE)
     assert build(local, session_embedder).status == "built"
     report = build(pg, session_embedder)
     assert report.status == "built" and report.embedded == 0 and not report.failures
