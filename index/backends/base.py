@@ -16,7 +16,7 @@ searches with the filters applied inside it, and a build changes it one document
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from ingest.models import Chunk
 Ranked = list[tuple[str, float]]
 
 
+@runtime_checkable  # pydantic checks the fields of `Searcher` (a dataclass) when a model holds one
 class RetrievalBackend(Protocol):
     """Reads answer from the last committed build; a build is `begin`, document changes, `commit`.
 
