@@ -85,9 +85,9 @@ FROM {CHUNKS} c, to_tsquery('simple', replace(plainto_tsquery('english', %(query
 WHERE c.lexemes @@ q AND {{where}} {_ORDER}
 """
 BM25_RANKED = f"""
-WITH stats AS (
+WITH stats AS MATERIALIZED (
     SELECT chunk_count::float8 AS n, token_count::float8 / greatest(chunk_count, 1) AS avgdl FROM policyqa_index
-), query AS (
+), query AS MATERIALIZED (
     SELECT u.term, ln(1 + (stats.n - d.df + 0.5) / (d.df + 0.5)) AS idf
     FROM stats, unnest(%(terms)s::text[]) AS u(term),
          LATERAL (SELECT count(*) AS df FROM {CHUNKS} WHERE bm25_tf ? u.term) AS d
