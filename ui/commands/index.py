@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
+from index.backends.factory import open_backend
 from index.build import BuildLockedError, BuildReport, build_index, full_rebuild_reason
 from index.embed import ModelNotFoundError, model_fingerprint
-from index.layout import IndexMismatchError, current_version_dir, read_manifest
+from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.corpus_files import select_corpus_files
 from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
@@ -89,13 +90,11 @@ class _StageClock:
 
 
 def _indexed_shas(settings: Settings) -> dict[str, str] | None:
-    """The file sha256 of every document of the current index; None when there is no readable index."""
-    version_dir = current_version_dir(settings.index_dir)
+    """The file sha256 of every document of the current index (in the settings' backend); None when there is
+    no readable index."""
     try:
-        if version_dir is None:
-            return None
-        return {d: r.sha256 for d, r in read_manifest(version_dir).documents.items()}
-    except (OSError, ValueError, TypeError, KeyError, IndexMismatchError):
+        return {d: r.sha256 for d, r in open_backend(settings).manifest().documents.items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexMismatchError, IndexNotBuiltError):
         return None
 
 
@@ -168,11 +167,11 @@ class IndexStatus:
 
 def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> IndexStatus:
     """Describe the current index and which corpus documents it lacks or holds out of date."""
-    version_dir = current_version_dir(settings.index_dir)
-    if version_dir is None:
+    try:
+        manifest = open_backend(settings).manifest()
+    except IndexNotBuiltError:
         return IndexStatus(index_dir=str(settings.index_dir), built=False,
                            new=[entry.id for _, entry in files])
-    manifest = read_manifest(version_dir)
     on_disk = {entry.id: path for path, entry in files}
     return IndexStatus(
         index_dir=str(settings.index_dir), built=True, documents=len(manifest.documents),
