@@ -111,9 +111,16 @@ def throwaway_server(settings: tuple[str, ...] = ("fsync=off", "synchronous_comm
         shutil.rmtree(data, ignore_errors=True)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":  # a server for a session by hand: python tests/pg_server.py
+    # SIGTERM too (a shell starts a background job with SIGINT ignored): both stop the server and delete its data
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     with throwaway_server() as dsn:
-        print(f"POLICYQA_PG_DSN={dsn}   (Ctrl-C stops the server and deletes its data)", flush=True)
+        print(f"POLICYQA_PG_DSN={dsn}   (Ctrl-C or SIGTERM stops the server and deletes its data)", flush=True)
         try:
             signal.pause()
         except KeyboardInterrupt:
