@@ -281,7 +281,7 @@ def _build_locked(settings: Settings, files: list[tuple[Path, SourceEntry]], ful
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     version_dir = index_dir / VERSIONS_DIR / name
     version_dir.mkdir(parents=True)
-    if full or previous_dir is None:
+    if plan.full or previous_dir is None:
         store = create_vector_store(settings.vector_store, embedder.dimension)
     else:
         store = load_vector_store(previous_dir / VECTORS_FILE, settings.vector_store)

@@ -200,6 +200,8 @@ class AppState:
 def _summary(report: BuildReport, seconds: float, chunks: int) -> str:
     if report.status == "up to date":
         return f"The index was already up to date ({chunks} chunks)."
-    counts = f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+    # a document that failed or was left out as another edition is counted there, not as added or changed
+    added, changed = ([d for d in ids if d not in report.failures] for ids in (report.added, report.changed))
+    counts = f"{len(added)} added, {len(changed)} changed, {len(report.removed)} removed"
     kind = "rebuilt" if report.full else "updated"
     return f"Index {kind} in {seconds:.1f} s: {counts}; {chunks} chunks."
