@@ -49,19 +49,30 @@ def test_diversity_caps_sections_and_collapses_playbook_duplicates(assistant: As
     assert all(units.count(u) <= 2 for u in units)
     assert [p.rank for p in kept] == list(range(1, len(kept) + 1))
 
-    # The Playbook restates the AI RMF: of a near-duplicate pair, the framework's passage is kept, in the
+    # The Playbook restates the AI RMF: of a near-duplicate pair, the primary document's passage is kept, in the
     # Playbook's better rank, whichever comes first.
+    candidates = assistant.searcher.search("GOVERN 1.7 decommissioning and phasing out of AI systems", k=30)
+    shingles = {p.chunk.chunk_id: _shingles(p.chunk.text) for p in candidates}
+
+    def alike(a: Passage, b: Passage) -> bool:
+        return jaccard(shingles[a.chunk.chunk_id], shingles[b.chunk.chunk_id]) >= DUPLICATE_JACCARD
+
     playbook = [p for p in candidates if p.chunk.doc_id == "nist-ai-rmf-playbook"]
     framework = [p for p in candidates if p.chunk.doc_id == "nist-ai-rmf-1.0"]
-    pairs = [(a, b) for a in playbook for b in framework
-             if jaccard(_shingles(a.chunk.text), _shingles(b.chunk.text)) >= DUPLICATE_JACCARD]
+    pairs = [(a, b) for a in playbook for b in framework if alike(a, b)]
     assert pairs, "no Playbook passage among the candidates restates an AI RMF one"
     restated, source = pairs[0]
-    other = next(p for p in candidates if p.chunk.doc_id not in ("nist-ai-rmf-playbook", "nist-ai-rmf-1.0"))
+    other = next(p for p in candidates if p.chunk.doc_id not in ("nist-ai-rmf-playbook", "nist-ai-rmf-1.0")
+                 and not alike(p, restated) and not alike(p, source))
     collapsed = diversify([restated.with_rank(1), other.with_rank(2), source.with_rank(3)])
     assert [p.chunk.chunk_id for p in collapsed] == [source.chunk.chunk_id, other.chunk.chunk_id]
     assert [p.chunk.chunk_id for p in diversify([source.with_rank(1), restated.with_rank(2)])] == \
         [source.chunk.chunk_id]
+    # over the real ranking: the restating Playbook passage ranked first gives way to a primary document's
+    assert candidates[0].chunk.chunk_id == restated.chunk.chunk_id
+    kept = diversify(candidates)
+    assert kept[0].chunk.doc_id != "nist-ai-rmf-playbook" and alike(kept[0], restated)
+    assert restated.chunk.chunk_id not in {p.chunk.chunk_id for p in kept}
 
 
 def test_section_unit_drops_the_paragraph_marker() -> None:
