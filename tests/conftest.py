@@ -118,3 +118,14 @@ def small_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
                         data_dir=request.config.cache.mkdir("policyqa-small-corpus"))
     build_index(settings, files_to_ingest(settings), embedder=session_embedder)
     return settings.data_dir / CACHE_FILE
+
+
+@pytest.fixture
+def small_settings(tmp_path: Path, shared_corpus: Path, small_cache: Path) -> Settings:
+    """Settings over a writable copy of SMALL_FILES, with an empty index and a seeded embedding cache, so
+    rebuilding it embeds only text no earlier build has seen."""
+    settings = Settings(corpus_dir=copy_documents(shared_corpus, tmp_path / "corpus"), manifest_path=MANIFEST,
+                        data_dir=tmp_path / "data")
+    settings.data_dir.mkdir(parents=True)
+    shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
+    return settings
