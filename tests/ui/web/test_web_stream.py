@@ -16,7 +16,7 @@ from assistant.conversation import Conversation
 from assistant.models import Answer
 from index.build import BuildReport
 from ingest.settings import Settings
-from ui import web_state
+from ui.web import state as web_state
 from ui.web.stream import AskOptions, stream_answer
 
 

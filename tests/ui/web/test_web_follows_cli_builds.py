@@ -30,7 +30,7 @@ def cli_build(settings: Settings) -> subprocess.CompletedProcess[str]:
     env.update(HF_HUB_OFFLINE="1", POLICYQA_MANIFEST_PATH=str(MANIFEST))
     return subprocess.run([sys.executable, "-c", "from ui.cli import main; main()", "--data-dir",
                            str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir), "index", "build"],
-                          cwd=Path(__file__).resolve().parents[2], env=env, text=True, capture_output=True,
+                          cwd=Path(__file__).resolve().parents[3], env=env, text=True, capture_output=True,
                           timeout=600, check=False)
 
 
