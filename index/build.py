@@ -26,10 +26,11 @@ from index.layout import (
     IndexMismatchError,
     IndexNotBuiltError,
 )
+from index.plan import file_checksums, plan_build
 from ingest.chunk import CHUNKER_VERSION
 from ingest.corpus_files import chunking_params
-from ingest.corpus_status import sha256_file
 from ingest.definitions import DEFINITIONS_VERSION
+from ingest.editions import Duplicate, Edition, duplicate_editions, text_sketch
 from ingest.limits import DocumentLimits
 from ingest.models import Chunk, SourceEntry
 from ingest.pipeline import ingest_files
@@ -76,6 +77,8 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    other_editions: list[str] = field(default_factory=list)  # of `failures`: another edition of an indexed text
+    first: bool = False  # there was no index before
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
@@ -104,6 +107,29 @@ def _load_previous(backend: RetrievalBackend) -> tuple[IndexManifest | None, str
         return None, f"the index on disk cannot be updated ({exc})"
 
 
+def _other_editions(fresh: dict[str, tuple[SourceEntry, list[Chunk]]],
+                    kept: dict[str, tuple[DocumentRecord, list[Chunk]]]) -> list[Duplicate]:
+    """The documents to leave out because another edition of their text is indexed. Only a file the manifest
+    does not name can be another edition, so a corpus of manifest documents alone is never compared."""
+    listed = {d: bool(entry.sha256) for d, (entry, _) in fresh.items()}
+    listed |= {d: bool(record.entry.get("sha256")) for d, (record, _) in kept.items()}
+    if not fresh or all(listed.values()):
+        return []
+    editions = [Edition(d, entry.file, listed[d], _pages(chunks), _sketch(chunks))
+                for d, (entry, chunks) in fresh.items()]
+    editions += [Edition(d, record.file, listed[d], _pages(chunks), _sketch(chunks))
+                 for d, (record, chunks) in kept.items()]
+    return duplicate_editions(editions, fresh=set(fresh))
+
+
+def _pages(chunks: list[Chunk]) -> int:
+    return max((c.page_end for c in chunks), default=1)
+
+
+def _sketch(chunks: list[Chunk]) -> frozenset[int]:
+    return text_sketch("\n".join(c.text for c in chunks if c.kind == "text"))
+
+
 def build_index(settings: Settings, files: list[tuple[Path, SourceEntry]], full: bool = False,
                 embedder: Embedder | None = None, progress: bool = False,
                 on_stage: Callable[[str], None] | None = None) -> BuildReport:
@@ -123,34 +149,31 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
     previous, unusable = _load_previous(backend)
     fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder, settings.model_dir)
     reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
-    full = bool(reason)
-    old_docs = {} if full or previous is None else previous.documents
-
-    shas = {entry.id: sha256_file(path) for path, entry in files}
-    wanted = {entry.id: (path, entry) for path, entry in files}
-    # A file that failed is not read again until its bytes change; its failure is carried forward.
-    old_failed = {} if full or previous is None else previous.failed_shas
-    still_failing = {d for d in wanted if old_failed.get(d) == shas[d]}
-    added = sorted(d for d in wanted if d not in old_docs and d not in still_failing)
-    changed = sorted(d for d in wanted if d in old_docs and old_docs[d].sha256 != shas[d] and d not in still_failing)
-    removed = sorted(d for d in old_docs if d not in wanted)
-    report = BuildReport(status="built" if full else "updated", full=full, reason=reason,
-                         added=added, changed=changed, removed=removed)
-    report.failures = {d: previous.failures[d] for d in still_failing if previous and d in previous.failures}
-    failed_shas = {d: shas[d] for d in still_failing}
-    forgotten_failures = set(old_failed) - still_failing
-    if not full and not (added or changed or removed or forgotten_failures):
+    shas, unreadable = file_checksums(files)
+    plan = plan_build(previous, shas, unreadable, reason)
+    report = BuildReport(status="built" if plan.full else "updated", full=plan.full, reason=plan.reason,
+                         added=list(plan.added), changed=list(plan.changed), removed=list(plan.removed),
+                         first=plan.first, other_editions=[d for d in plan.other_editions if d not in plan.to_read])
+    # Failures not read again are carried forward: a file that failed is not read until its bytes change.
+    report.failures = {d: message for d, message in plan.failed.items() if d not in plan.to_read}
+    failed_shas = {d: shas.get(d, "") for d in report.failures}
+    duplicate_of = {d: previous.duplicate_of[d] for d in report.failures
+                    if previous is not None and d in previous.duplicate_of}
+    if plan.up_to_date:
         report.status = "up to date"
         report.chunks = previous.chunk_count if previous else 0
         return report
 
     on_stage("ingest")
+    full = plan.full
+    old_docs = {} if full or previous is None else previous.documents
+    wanted = {entry.id: (path, entry) for path, entry in files}
     params = chunking_params(settings)
     with ThreadPoolExecutor(1) as loader:
         # The model loads (seconds of imports and weights) while worker processes read the documents.
         loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size,
                                                        model_dir=settings.model_dir)
-        ingested = ingest_files([wanted[d] for d in added + changed], params, progress=progress,
+        ingested = ingest_files([wanted[d] for d in plan.to_read], params, progress=progress,
                                 workers=settings.ingest_workers, limits=DocumentLimits.from_settings(settings))
         embedder = embedder or loading.result()
     fresh: dict[str, tuple[SourceEntry, list[Chunk]]] = {
@@ -158,9 +181,21 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
     for failure in ingested.failures:
         report.failures[failure.doc_id] = failure.error
         failed_shas[failure.doc_id] = shas[failure.doc_id]
-    kept_ids = {d for d in wanted if d in old_docs and d not in changed}
+    kept_ids = {d for d in wanted if d in old_docs and d not in plan.to_read}
     # a changed document that now fails keeps its previous chunks: nothing already indexed is lost
-    kept_ids |= {d for d in changed if d in report.failures}
+    kept_ids |= {d for d in plan.changed if d in report.failures and d in old_docs}
+    # another edition of a text already indexed is left out (only files the manifest does not name are compared)
+    old_by_doc: dict[str, list[Chunk]] = {}
+    if fresh and old_docs and not all(entry.sha256 for entry, _ in fresh.values()):
+        for chunk in backend.chunks():
+            old_by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    for other in _other_editions(fresh, {d: (old_docs[d], old_by_doc.get(d, [])) for d in kept_ids}):
+        fresh.pop(other.doc_id, None)
+        kept_ids.discard(other.doc_id)
+        report.failures[other.doc_id] = other.message
+        failed_shas[other.doc_id] = shas[other.doc_id]
+        duplicate_of[other.doc_id] = other.kept
+        report.other_editions.append(other.doc_id)
 
     documents: dict[str, DocumentRecord] = {}
     for doc_id in sorted(set(kept_ids) | set(fresh)):
@@ -184,7 +219,7 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
 
     on_stage("write")
     backend.begin(full=full, dimension=embedder.dimension)
-    for doc_id in removed:
+    for doc_id in plan.removed:
         backend.delete_document(doc_id)
     start = 0
     for doc_id in sorted(fresh):
@@ -195,7 +230,7 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
         schema_version=SCHEMA_VERSION, model_id=settings.embedder, model_fingerprint=embedder.fingerprint,
         dimension=embedder.dimension, vector_store=settings.vector_store, build_params=build_params(settings),
         documents=documents, built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        failures=report.failures, failed_shas=failed_shas,
+        failures=report.failures, failed_shas=failed_shas, duplicate_of=duplicate_of,
         build_seconds=round(time.perf_counter() - started, 2),
     )
     backend.commit(manifest)

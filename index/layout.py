@@ -59,6 +59,8 @@ class IndexManifest:
     build_seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)  # document id → why it could not be read
     failed_shas: dict[str, str] = field(default_factory=dict)  # document id → sha256 of the file that failed
+    # document id → the id of the edition of the same text indexed instead (its reason is in `failures`)
+    duplicate_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def chunk_count(self) -> int:

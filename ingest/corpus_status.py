@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +18,8 @@ SYNC_SIDECAR = ".policyqa-sync.json"
 MIRROR_OWN_FILES = frozenset({"sources", "readme", "license", "licence", "notice", "changelog"})
 _HEAD_BYTES = 256 * 1024  # a title sits near the top; no need to read a whole large file
 _MAX_TITLE = 200
+_FILE_NAME = re.compile(r"[\w.~-]+\.(?:xml|x?html?|pdf|docx?|txt|md|rtf|odt|indd|tex|fmx)", re.IGNORECASE)
+_TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|doc-ti)(?:$|[-_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,33 @@ def corpus_status(entries: list[SourceEntry], corpus_dir: Path) -> list[Document
     corpus_dir = Path(corpus_dir)
     statuses = [_entry_status(entry, corpus_dir / entry.file, corpus_dir) for entry in entries]
     named = {entry.file for entry in entries}
-    for path in _document_files(corpus_dir):
-        if path.name in named:
-            continue
+    extras = [path for path in _document_files(corpus_dir) if path.name not in named]
+    ids = extra_ids([path.name for path in extras], taken={entry.id for entry in entries})
+    for path in extras:
         reason = refusal(path, corpus_dir)
         if reason:
-            statuses.append(DocumentStatus(SourceEntry(id=path.stem, file=path.name, title=path.stem,
+            statuses.append(DocumentStatus(SourceEntry(id=ids[path.name], file=path.name, title=path.stem,
                                                        jurisdiction="unknown"), path, "refused", reason))
         else:
-            statuses.append(DocumentStatus(infer_entry(path), path, "extra"))
+            statuses.append(DocumentStatus(replace(infer_entry(path), id=ids[path.name]), path, "extra"))
     return statuses
+
+
+def extra_ids(names: list[str], taken: set[str]) -> dict[str, str]:
+    """An id for each file the manifest does not name, none equal to another or to a `taken` (manifest) id:
+    the name stem, or the whole file name when the stem is taken. PDFs claim their stem first, so a PDF's
+    id (and its citations) stays the same when another edition of it arrives beside it.
+
+    >>> extra_ids(["act.html", "act.pdf", "notes.txt"], taken={"notes"})
+    {'act.pdf': 'act', 'act.html': 'act.html', 'notes.txt': 'notes.txt'}
+    """
+    ids: dict[str, str] = {}
+    used = set(taken)
+    for name in sorted(names, key=lambda n: (Path(n).suffix.lower() != ".pdf", n)):
+        candidates = [Path(name).stem, name] + [f"{name}~{n}" for n in range(2, len(names) + 2)]
+        ids[name] = next(c for c in candidates if c not in used)
+        used.add(ids[name])
+    return ids
 
 
 def refusal(path: Path, corpus_dir: Path) -> str:
@@ -128,10 +147,27 @@ def infer_title(path: Path) -> str:
 
 
 def _pdf_title(path: Path) -> str:
+    """The PDF's metadata title, unless it is a file name; else the first line of its first page."""
     from pypdf import PdfReader
 
-    metadata = PdfReader(path).metadata
-    return _clean(str(metadata.title)) if metadata and metadata.title else ""
+    reader = PdfReader(path)
+    metadata = reader.metadata
+    title = _clean(str(metadata.title)) if metadata and metadata.title else ""
+    if title and not is_file_name(title):
+        return title
+    return text_title(reader.pages[0].extract_text() or "") if reader.pages else ""
+
+
+def is_file_name(title: str) -> bool:
+    """Whether a declared title is really the name of a file the document was made from, which tells a reader
+    nothing (EUR-Lex pages are titled "L_202401689EN.000101.fmx.xml", Word exports "Microsoft Word - x.docx").
+
+    >>> is_file_name("L_202401689EN.000101.fmx.xml"), is_file_name("EU AI Act (Regulation 2024/1689)")
+    (True, False)
+    """
+    title = title.strip()
+    return bool(_FILE_NAME.fullmatch(title)) or title.lower() in ("untitled", "document", "title") \
+        or title.lower().startswith("microsoft word - ")
 
 
 def markdown_title(text: str) -> str:
@@ -146,13 +182,16 @@ def markdown_title(text: str) -> str:
 
 
 def html_title(text: str) -> str:
-    """The page's <title>, else its first <h1>, else ""."""
+    """The page's <title> unless it is a file name, else its first <h1>, else the first element whose class
+    names a title (EUR-Lex's `eli-main-title`), else its first <h2>, else ""."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    for tag in (soup.title, soup.h1):
-        if tag is not None and tag.get_text(strip=True):
-            return _clean(tag.get_text(" ", strip=True))
+    candidates = [soup.title, soup.h1, soup.find(class_=_TITLE_CLASS), soup.h2]
+    for tag in candidates:
+        title = _clean(tag.get_text(" ", strip=True)) if tag is not None else ""
+        if title and not is_file_name(title):
+            return title
     return ""
 
 

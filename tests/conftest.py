@@ -1,5 +1,7 @@
 """Shared test fixtures: where the real corpus lives, the default corpus ingested once per session, and an
-index of the whole default corpus built once per session."""
+index of the whole default corpus built once per session. A test that uses either whole-corpus fixture (itself
+or through another fixture) is marked `corpus`: `pytest -m "not corpus"` is the fast tier, tests of mechanics
+on small corpora."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from index.build import build_index
 from index.embed import Embedder
+from index.layout import CACHE_FILE
 from ingest.corpus_files import chunking_params, files_to_ingest
 from ingest.manifest import load_manifest
 from ingest.pipeline import IngestResult, ingest_files
@@ -17,7 +20,27 @@ from ingest.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+ALT_CORPUS = REPO.parent / "shared" / "corpus-alt"  # other editions of corpus documents (HTML, a print PDF)
 MANIFEST = REPO / "corpus" / "sources.toml"
+# Every Markdown and text document of the corpus, and one short PDF: the small corpus of the fast tier.
+SMALL_FILES = (
+    "g7-leaders-statement-hiroshima-ai-process-2023.md",
+    "japan-ai-basic-plan-trustworthy-ai-2026.txt",
+    "oecd-ai-recommendation-2019.txt",
+    "oecd-ai-recommendation-2024.md",
+    "us-eo-14179-2025.md",
+    "us-eo-2025-12-11-national-ai-policy-framework.md",
+    "us-eo-14110-2023.pdf",
+)
+# The fixtures that ingest or index the whole default corpus (minutes, once per session).
+WHOLE_CORPUS_FIXTURES = frozenset({"ingested_corpus", "built_settings"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `corpus` every test whose fixtures (with the fixtures they use) include a whole-corpus one."""
+    for item in items:
+        if WHOLE_CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +49,14 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
     return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def alt_corpus() -> Path:
+    """Other editions of corpus documents (the EU AI Act's HTML, a White House print of EO 14179)."""
+    if not ALT_CORPUS.is_dir():
+        pytest.skip(f"other editions not found at {ALT_CORPUS}")
+    return ALT_CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -63,4 +94,38 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path
     settings = Settings(data_dir=root / "data", corpus_dir=corpus_dir, manifest_path=MANIFEST)
     report = build_index(settings, files_to_ingest(settings), embedder=session_embedder)
     assert report.chunks > 0 and not report.failures, report
+    return settings
+
+
+def copy_documents(shared_corpus: Path, corpus_dir: Path, names: tuple[str, ...] = SMALL_FILES) -> Path:
+    """Writable copies of some corpus documents in `corpus_dir`."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(shared_corpus / name, corpus_dir / name)
+    return corpus_dir
+
+
+@pytest.fixture(scope="session")
+def small_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path,
+                session_embedder: Embedder) -> Path:
+    """An embedding cache that holds every chunk of SMALL_FILES: the whole-corpus build's when the session
+    makes that build anyway, else that of a build of the small corpus kept in pytest's cache folder between runs
+    (vectors are keyed by model fingerprint and text, so a kept one is always right; only the first run embeds)."""
+    if any("built_settings" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        return Path(request.getfixturevalue("built_settings").data_dir) / CACHE_FILE
+    root = tmp_path_factory.mktemp("small")
+    settings = Settings(corpus_dir=copy_documents(shared_corpus, root / "corpus"), manifest_path=MANIFEST,
+                        data_dir=request.config.cache.mkdir("policyqa-small-corpus"))
+    build_index(settings, files_to_ingest(settings), embedder=session_embedder)
+    return settings.data_dir / CACHE_FILE
+
+
+@pytest.fixture
+def small_settings(tmp_path: Path, shared_corpus: Path, small_cache: Path) -> Settings:
+    """Settings over a writable copy of SMALL_FILES, with an empty index and a seeded embedding cache, so
+    rebuilding it embeds only text no earlier build has seen."""
+    settings = Settings(corpus_dir=copy_documents(shared_corpus, tmp_path / "corpus"), manifest_path=MANIFEST,
+                        data_dir=tmp_path / "data")
+    settings.data_dir.mkdir(parents=True)
+    shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
     return settings

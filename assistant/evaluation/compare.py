@@ -11,14 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.evaluation.metrics import CUTOFF
 from assistant.evaluation.report import format_value
-from assistant.evaluation.runner import LOWER_IS_BETTER, NEUTRAL_METRICS, SUMMARY_METRICS
+from assistant.evaluation.runner import (
+    LOWER_IS_BETTER,
+    NEUTRAL_METRICS,
+    depth_of,
+    retrieval_metrics,
+    run_k,
+    summary_metrics,
+)
 
 GROUP_KEYS = ("by_jurisdiction", "by_kind", "by_tag", "by_writer")
 # Groups are compared on these only, to keep the comparison readable; `overall` on every summary metric.
-GROUP_METRICS = ("n_items", "hit@1", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
-                 "mean_passage_words", "answer_f1",
-                 "citation_precision", "key_fact_recall", "abstention_f1", "wrongly_abstained_rate")
+
+
+def group_metrics(k: int = CUTOFF) -> tuple[str, ...]:
+    """The metrics groups are compared on (`overall` on every summary metric), to keep comparisons readable."""
+    retrieval = tuple(n for n in retrieval_metrics(k) if n != "hit@3" or depth_of(k) == 3)
+    return ("n_items", *retrieval, "answer_f1", "citation_precision", "key_fact_recall", "abstention_f1",
+            "wrongly_abstained_rate")
+
+
+GROUP_METRICS = group_metrics()
 
 
 @dataclass(frozen=True)
@@ -54,10 +69,13 @@ def compare_summaries(old: dict[str, Any], new: dict[str, Any], groups: bool = T
             old_groups, new_groups = old.get(key) or {}, new.get(key) or {}
             sections += [(f"{key}/{name}", old_groups[name], new_groups[name])
                          for name in new_groups if name in old_groups]
+    # Runs of different -k name their retrieval metrics differently: each side's are compared (n/a on the other).
+    ks = dict.fromkeys((run_k(new), run_k(old)))
+    overall = tuple(dict.fromkeys(("n_items", "n_removed_sentences") + sum((summary_metrics(k) for k in ks), ())))
+    in_groups = tuple(dict.fromkeys(sum((group_metrics(k) for k in ks), ())))
     rows: list[MetricDelta] = []
     for group, old_values, new_values in sections:
-        overall = ("n_items", "n_removed_sentences") + SUMMARY_METRICS
-        for metric in overall if group == "overall" else GROUP_METRICS:
+        for metric in overall if group == "overall" else in_groups:
             row = MetricDelta(group, metric, _number(old_values.get(metric)), _number(new_values.get(metric)))
             if row.old is not None or row.new is not None:
                 rows.append(row)

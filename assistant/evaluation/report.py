@@ -17,14 +17,34 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.runner import SUMMARY_COUNTS, SUMMARY_METRICS, WRITER_METRICS
+from assistant.evaluation.metrics import CUTOFF
+from assistant.evaluation.runner import (
+    SUMMARY_COUNTS,
+    WRITER_METRICS,
+    depth_of,
+    retrieval_metrics,
+    run_k,
+    summary_metrics,
+)
 
-# The columns of the by-tag, by-jurisdiction and by-kind tables, and the metrics drawn in their bar charts.
-GROUP_COLUMNS = ("n_items", "hit@1", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
-                 "mean_passage_words", "answer_f1",
-                 "rouge_l", "citation_precision", "key_fact_recall", "unsupported_answer_rate", "abstention_f1",
-                 "wrongly_abstained_rate", "latency_p50_ms")
-PLOTTED_METRICS = ("hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "key_fact_recall")
+
+def group_columns(k: int = CUTOFF) -> tuple[str, ...]:
+    """The columns of the by-tag, by-jurisdiction and by-kind tables of a run with `-k k`."""
+    depth = depth_of(k)
+    retrieval = tuple(n for n in retrieval_metrics(k) if n != "hit@3" or depth == 3)
+    return ("n_items", *retrieval, "answer_f1", "rouge_l", "citation_precision", "key_fact_recall",
+            "unsupported_answer_rate", "abstention_f1", "wrongly_abstained_rate", "latency_p50_ms")
+
+
+def plotted_metrics(k: int = CUTOFF) -> tuple[str, ...]:
+    """The metrics drawn in the groups' bar charts."""
+    depth = depth_of(k)
+    return (f"hit@{depth}", f"MRR@{depth}", f"nDCG@{depth}", f"evidence_recall@{depth}", "answer_f1",
+            "key_fact_recall")
+
+
+GROUP_COLUMNS = group_columns()
+PLOTTED_METRICS = plotted_metrics()
 # The grouped sections of a report: title, summary key; each table has GROUP_COLUMNS and a bar chart.
 GROUP_SECTIONS = (("By jurisdiction", "by_jurisdiction"), ("By answer kind", "by_kind"), ("By tag", "by_tag"))
 WORST_ITEMS = 10
@@ -65,10 +85,11 @@ def format_value(name: str, value: Any) -> str:
     return f"{value:.3f}"
 
 
-def worst_items(items: Sequence[dict[str, Any]], n: int = WORST_ITEMS) -> list[dict[str, Any]]:
-    """The answerable items that did worst: lowest nDCG@10, then lowest answer F1 (undefined counts as 0)."""
+def worst_items(items: Sequence[dict[str, Any]], n: int = WORST_ITEMS, k: int = CUTOFF) -> list[dict[str, Any]]:
+    """The answerable items that did worst: lowest nDCG@k, then lowest answer F1 (undefined counts as 0)."""
+    ndcg = f"nDCG@{depth_of(k)}"
     scored = [i for i in items if i.get("answerable") and not i.get("error")]
-    return sorted(scored, key=lambda i: (i.get("nDCG@10") or 0.0, i.get("answer_f1") or 0.0, i["id"]))[:n]
+    return sorted(scored, key=lambda i: (i.get(ndcg) or 0.0, i.get("answer_f1") or 0.0, i["id"]))[:n]
 
 
 def missed_key_facts(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -89,23 +110,25 @@ def abstention_mistakes(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
 def render_markdown(report: dict[str, Any]) -> str:
     summary, items = report["summary"], report.get("items", [])
     run = summary.get("run", {})
+    k = run_k(summary)
+    ndcg = f"nDCG@{depth_of(k)}"
     lines = ["# policyqa evaluation", ""]
     if run:
         lines += [", ".join(f"{k}: {_md(v)}" for k, v in run.items() if not isinstance(v, (list, dict))), ""]
     lines += ["## Overall", "", "| metric | value |", "|---|---:|"]
     overall = summary["overall"]
-    for name in SUMMARY_COUNTS + SUMMARY_METRICS:
+    for name in SUMMARY_COUNTS + summary_metrics(k):
         if name in overall:
             lines.append(f"| {name} | {format_value(name, overall[name])} |")
     for title, key in GROUP_SECTIONS:
-        lines += ["", f"## {title}", "", *_md_groups(summary.get(key) or {}, GROUP_COLUMNS)]
+        lines += ["", f"## {title}", "", *_md_groups(summary.get(key) or {}, group_columns(k))]
     lines += ["", "## By writer", "", *_md_groups(summary.get("by_writer") or {}, WRITER_METRICS)]
-    lines += ["", "## Worst items", "", _worst_note(items), "",
-              "| id | tags | first relevant rank | nDCG@10 | answer_f1 | question |", "|---|---|---:|---:|---:|---|"]
-    for item in worst_items(items):
+    lines += ["", "## Worst items", "", _worst_note(items, k), "",
+              f"| id | tags | first relevant rank | {ndcg} | answer_f1 | question |", "|---|---|---:|---:|---:|---|"]
+    for item in worst_items(items, k=k):
         lines.append(f"| {_md(item['id'])} | {_md(', '.join(item.get('tags', [])))} | "
                      f"{format_value('rank', item.get('first_relevant_rank'))} | "
-                     f"{format_value('nDCG@10', item.get('nDCG@10'))} | "
+                     f"{format_value(ndcg, item.get(ndcg))} | "
                      f"{format_value('answer_f1', item.get('answer_f1'))} | {_md(_shorten(item['question']))} |")
     missed = missed_key_facts(items)
     lines += ["", "## Missed key facts", ""]
@@ -145,10 +168,11 @@ def _md_groups(groups: dict[str, dict[str, Any]], columns: Sequence[str]) -> lis
     return lines
 
 
-def _worst_note(items: Sequence[dict[str, Any]]) -> str:
-    missed = sum(1 for i in items if i.get("answerable") and i.get("nDCG@10") == 0.0)
-    return (f"Lowest nDCG@10, then lowest answer F1; {missed} answerable item(s) have no evidence in the "
-            "top 10 (first relevant rank n/a).")
+def _worst_note(items: Sequence[dict[str, Any]], k: int = CUTOFF) -> str:
+    depth = depth_of(k)
+    missed = sum(1 for i in items if i.get("answerable") and i.get(f"nDCG@{depth}") == 0.0)
+    return (f"Lowest nDCG@{depth}, then lowest answer F1; {missed} answerable item(s) have no evidence in the "
+            f"top {depth} (first relevant rank n/a).")
 
 
 def _md(value: Any) -> str:
@@ -174,6 +198,8 @@ def render_html(report: dict[str, Any]) -> str:
     """One HTML file with no external resource: tables, and plots as base64 PNG; every text escaped."""
     summary, items = report["summary"], report.get("items", [])
     run = summary.get("run", {})
+    k = run_k(summary)
+    ndcg = f"nDCG@{depth_of(k)}"
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>policyqa evaluation</title>", f"<style>{_CSS}</style></head><body>",
              "<h1>policyqa evaluation</h1>"]
@@ -181,24 +207,25 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append('<p class="note">' + _e(", ".join(f"{k}: {v}" for k, v in run.items()
                                                          if not isinstance(v, (list, dict)))) + "</p>")
     overall = summary["overall"]
-    names = [n for n in SUMMARY_COUNTS + SUMMARY_METRICS if n in overall]
+    names = [n for n in SUMMARY_COUNTS + summary_metrics(k) if n in overall]
     parts += ["<h2>Overall</h2>", _html_table(["metric", "value"],
                                                [[n, format_value(n, overall[n])] for n in names])]
     for title, key in GROUP_SECTIONS:
         groups = summary.get(key) or {}
-        parts += [f"<h2>{_e(title)}</h2>", _html_groups(groups, GROUP_COLUMNS)]
+        parts += [f"<h2>{_e(title)}</h2>", _html_groups(groups, group_columns(k))]
         if groups:
-            parts.append(_img(plot_groups(groups, f"Metrics {title.lower()}"), f"Metrics {title.lower()}"))
+            parts.append(_img(plot_groups(groups, f"Metrics {title.lower()}", plotted_metrics(k)),
+                              f"Metrics {title.lower()}"))
     parts += ["<h2>By writer</h2>", _html_groups(summary.get("by_writer") or {}, WRITER_METRICS)]
     latencies = [float(i["latency_ms"]) for i in items if not i.get("error") and i.get("latency_ms") is not None]
     parts.append("<h2>Latency</h2>")
     if latencies:
         parts.append(_img(plot_latency(latencies), "Latency per question (ms)"))
-    parts += ["<h2>Worst items</h2>", f'<p class="note">{_e(_worst_note(items))}</p>', _html_table(
-        ["id", "tags", "first relevant rank", "nDCG@10", "answer_f1", "question"],
+    parts += ["<h2>Worst items</h2>", f'<p class="note">{_e(_worst_note(items, k))}</p>', _html_table(
+        ["id", "tags", "first relevant rank", ndcg, "answer_f1", "question"],
         [[i["id"], ", ".join(i.get("tags", [])), format_value("rank", i.get("first_relevant_rank")),
-          format_value("nDCG@10", i.get("nDCG@10")), format_value("answer_f1", i.get("answer_f1")), i["question"]]
-         for i in worst_items(items)])]
+          format_value(ndcg, i.get(ndcg)), format_value("answer_f1", i.get("answer_f1")), i["question"]]
+         for i in worst_items(items, k=k)])]
     parts += ["<h2>Missed key facts</h2>", _html_table(
         ["id", "key_fact_recall", "missing", "question"],
         [[i["id"], format_value("key_fact_recall", i["key_fact_recall"]),
@@ -207,7 +234,7 @@ def render_html(report: dict[str, Any]) -> str:
         ["id", "should abstain", "abstained", "question"],
         [[i["id"], format_value("", not i.get("answerable")), format_value("", i.get("abstained")), i["question"]]
          for i in abstention_mistakes(items)])]
-    parts += ["<h2>All items</h2>"] + [_item_details(i) for i in items]
+    parts += ["<h2>All items</h2>"] + [_item_details(i, k) for i in items]
     dataset_errors = run.get("dataset_errors") or []
     if dataset_errors:
         parts += ["<h2>Eval set errors</h2>", "<ul>"] + [f"<li>{_e(e)}</li>" for e in dataset_errors] + ["</ul>"]
@@ -245,12 +272,12 @@ def _numeric(cell: Any) -> bool:
     return True
 
 
-def _item_details(item: dict[str, Any]) -> str:
-    flag = ' class="bad"' if item.get("error") or item.get("hit@10") == 0.0 else ""
-    metrics = ", ".join(f"{n}: {format_value(n, item.get(n))}" for n in
-                        ("hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
-                         "mean_passage_words", "answer_f1", "rouge_l",
-                         "citation_precision", "key_fact_recall") if item.get(n) is not None)
+def _item_details(item: dict[str, Any], k: int = CUTOFF) -> str:
+    depth = depth_of(k)
+    flag = ' class="bad"' if item.get("error") or item.get(f"hit@{depth}") == 0.0 else ""
+    names = ("hit@1", *retrieval_metrics(k)[-6:], "answer_f1", "rouge_l", "citation_precision", "key_fact_recall")
+    metrics = ", ".join(f"{n}: {format_value(n, item.get(n))}" for n in dict.fromkeys(names)
+                        if item.get(n) is not None)
     reference = (item.get("reference") or "") if item.get("answerable") else "(none: the assistant should abstain)"
     rows = [["question", item["question"]], ["reference", reference],
             ["key facts", "; ".join(item.get("key_facts") or [])],

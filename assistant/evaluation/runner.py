@@ -27,13 +27,39 @@ from assistant.question import ANSWER_KINDS
 
 AnswerFn = Callable[[str], Answer]
 
-RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "hit@850w",
-                     "mean_passage_words")
 ANSWER_METRICS = ("answer_f1", "rouge_l", "citation_precision", "key_fact_recall")
-SUMMARY_METRICS = (RETRIEVAL_METRICS + ANSWER_METRICS
-                   + ("unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages", "abstention_precision",
-                      "abstention_recall", "abstention_f1", "wrongly_abstained_rate", "latency_p50_ms",
-                      "latency_p95_ms"))
+OTHER_METRICS = ("unsupported_answer_rate", "citations_not_in_passages", "facts_not_in_passages",
+                 "abstention_precision", "abstention_recall", "abstention_f1", "wrongly_abstained_rate",
+                 "latency_p50_ms", "latency_p95_ms")
+
+
+def depth_of(k: int) -> int:
+    """How many ranked passages the retrieval metrics read for a run with `-k k`: k, at most m.CUTOFF."""
+    return min(k, m.CUTOFF)
+
+
+def retrieval_metrics(k: int = m.CUTOFF) -> tuple[str, ...]:
+    """The retrieval metrics' names for a run with `-k k`, named from the depth they read.
+
+    >>> retrieval_metrics(5)[:5]
+    ('hit@1', 'hit@3', 'hit@5', 'MRR@5', 'nDCG@5')
+    """
+    depth = depth_of(k)
+    hits = tuple(f"hit@{cutoff}" for cutoff in m.HIT_KS if cutoff < depth) + (f"hit@{depth}",)
+    return hits + (f"MRR@{depth}", f"nDCG@{depth}", f"evidence_recall@{depth}", "hit@850w", "mean_passage_words")
+
+
+def summary_metrics(k: int = m.CUTOFF) -> tuple[str, ...]:
+    return retrieval_metrics(k) + ANSWER_METRICS + OTHER_METRICS
+
+
+def run_k(summary: dict[str, Any]) -> int:
+    """The -k of the run a summary (or a `report.json`) describes; reports written before it was recorded: 10."""
+    return int((summary.get("run") or {}).get("k") or m.CUTOFF)
+
+
+RETRIEVAL_METRICS = retrieval_metrics()
+SUMMARY_METRICS = summary_metrics()
 # The counts of a summary, shown before its metrics.
 SUMMARY_COUNTS = ("n_items", "n_answerable", "n_unanswerable", "n_with_key_facts", "n_abstained", "n_errors",
                   "n_removed_sentences")
@@ -114,11 +140,11 @@ def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, 
         results.append(ItemResult(item=item, answer=_top_k(answer, k), latency_ms=latency, metrics=scores))
     writers = _writer_groups(results)
     summary: dict[str, Any] = {
-        "overall": summarize(results),
-        "by_tag": {tag: summarize(group) for tag, group in _groups(results, jurisdictions=False).items()},
-        "by_jurisdiction": {j: summarize(group) for j, group in _groups(results, jurisdictions=True).items()},
-        "by_kind": {kind: summarize(group) for kind, group in _kind_groups(results).items()},
-        "by_writer": {writer: summarize(group) for writer, group in writers.items()},
+        "overall": summarize(results, k),
+        "by_tag": {tag: summarize(group, k) for tag, group in _groups(results, jurisdictions=False).items()},
+        "by_jurisdiction": {j: summarize(group, k) for j, group in _groups(results, jurisdictions=True).items()},
+        "by_kind": {kind: summarize(group, k) for kind, group in _kind_groups(results).items()},
+        "by_writer": {writer: summarize(group, k) for writer, group in writers.items()},
         "run": {"k": k, **(run or {}), "writers": {writer: len(group) for writer, group in writers.items()}},
     }
     return EvalReport(items=results, summary=summary)
@@ -140,18 +166,20 @@ def _top_k(answer: Answer, k: int) -> Answer:
 
 def score_item(item: EvalItem, answer: Answer, k: int = m.CUTOFF) -> dict[str, Any]:
     """The per-item metrics over the answer's top-k passages; a metric that does not apply is None."""
-    scores: dict[str, Any] = {name: None for name in RETRIEVAL_METRICS + ANSWER_METRICS}
+    scores: dict[str, Any] = {name: None for name in retrieval_metrics(k) + ANSWER_METRICS}
     scores["first_relevant_rank"] = None
+    depth = depth_of(k)
     if item.answerable and item.evidence:
-        matches = m.evidence_matches(answer.passages[: min(k, m.CUTOFF)], item.evidence)
+        matches = m.evidence_matches(answer.passages[:depth], item.evidence)
         relevant = m.relevance(matches)
-        for cutoff in m.HIT_KS:
+        for cutoff in (c for c in m.HIT_KS if c < depth):
             scores[f"hit@{cutoff}"] = m.hit_at_k(relevant, cutoff)
-        scores["MRR@10"] = m.mrr(relevant, m.CUTOFF)
-        scores["nDCG@10"] = m.ndcg(relevant, len(item.evidence), m.CUTOFF)
-        scores["evidence_recall@10"] = m.evidence_recall(matches, m.CUTOFF)
-        scores["hit@850w"] = m.hit_within_words(answer.passages[: min(k, m.CUTOFF)], item.evidence)
-        scores["mean_passage_words"] = m.mean_passage_words(answer.passages[: min(k, m.CUTOFF)])
+        scores[f"hit@{depth}"] = m.hit_at_k(relevant, depth)
+        scores[f"MRR@{depth}"] = m.mrr(relevant, depth)
+        scores[f"nDCG@{depth}"] = m.ndcg(relevant, len(item.evidence), depth)
+        scores[f"evidence_recall@{depth}"] = m.evidence_recall(matches, depth)
+        scores["hit@850w"] = m.hit_within_words(answer.passages[:depth], item.evidence)
+        scores["mean_passage_words"] = m.mean_passage_words(answer.passages[:depth])
         scores["first_relevant_rank"] = next((r for r, rel in enumerate(relevant, start=1) if rel), None)
         scores["citation_precision"] = m.citation_precision(answer.citations, item.evidence)
     if item.answerable and item.answer is not None:
@@ -168,7 +196,7 @@ def score_item(item: EvalItem, answer: Answer, k: int = m.CUTOFF) -> dict[str, A
     return scores
 
 
-def summarize(results: Sequence[ItemResult]) -> dict[str, Any]:
+def summarize(results: Sequence[ItemResult], k: int = m.CUTOFF) -> dict[str, Any]:
     """Aggregates of one group of items: counts, metric means, abstention P/R/F1, latency percentiles."""
     done = [r for r in results if r.answer is not None]
     answerable = [r for r in done if r.item.answerable]
@@ -183,7 +211,7 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, Any]:
         "n_errors": len(results) - len(done),
         "n_removed_sentences": sum(r.answer.removed_sentences for r in done if r.answer is not None),
     }
-    for name in RETRIEVAL_METRICS + ANSWER_METRICS:
+    for name in retrieval_metrics(k) + ANSWER_METRICS:
         summary[name] = _rounded(m.mean(r.metrics.get(name) for r in answerable))
     summary["unsupported_answer_rate"] = _rounded(
         m.mean(1.0 if r.metrics["has_unsupported"] else 0.0 for r in answered))

@@ -27,12 +27,19 @@ def load_pdf(path: Path, entry: SourceEntry) -> LoadedDocument:
         title = str(reader.metadata.title or "") if reader.metadata else ""
     except IngestError:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError(path, f"corrupt PDF that cannot be read ({exc})") from exc
     except NotImplementedError as exc:
         raise IngestError(path, f"PDF is encrypted in a way that cannot be read ({exc})") from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise IngestError(path, f"corrupt PDF that cannot be read ({_one_line(exc)})") from exc
+    except Exception as exc:
+        raise IngestError(path, f"corrupt PDF that cannot be read ({type(exc).__name__}: "
+                                f"{_one_line(exc)})") from exc
     if not pages:
         raise IngestError(path, "PDF has no pages")
     if sum(len(p.text.strip()) for p in pages) < 20:
         raise IngestError(path, "PDF has no text layer (scanned images?); run OCR on it first")
     return LoadedDocument(source=entry, pages=pages, kind="pdf", metadata_title=title)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]

@@ -70,6 +70,7 @@ def test_an_empty_topic_fails(assistant: Assistant, facts: dict) -> None:
         compare(assistant, "  ", FIVE, facts)
 
 
+@pytest.mark.corpus  # reads the pages of every corpus document the gold cites
 def test_gold_has_thirty_cases_and_every_quote_is_verbatim_on_its_page() -> None:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")

@@ -87,6 +87,7 @@ def test_both_halves_cover_every_answer_kind_and_jurisdiction() -> None:
         assert {_one(item["tags"], JURISDICTION_TAGS) for item in half} == set(JURISDICTION_TAGS)
 
 
+@pytest.mark.corpus  # reads the pages of every corpus document the set cites
 def test_answerable_quotes_and_key_facts_stand_on_their_pages() -> None:
     if not CORPUS_DIR.is_dir():
         pytest.skip(f"corpus folder {CORPUS_DIR} is absent; cannot check quotes against the documents")

@@ -105,22 +105,39 @@ def test_every_item_gets_a_row_with_its_answer_passages_and_metrics(chunks: list
     assert [r["id"] for r in rows] == [i.id for i in ITEMS]
     for row in rows:
         assert {"id", "question", "reference", "answer", "abstained", "citations", "passages", "timings_ms",
-                "hit@1", "hit@10", "MRR@10", "nDCG@10", "evidence_recall@10", "answer_f1", "rouge_l",
+                "hit@1", "hit@5", "MRR@5", "nDCG@5", "evidence_recall@5", "answer_f1", "rouge_l",
                 "citation_precision", "citations_not_in_passages"} <= set(row)
+        assert not {"hit@10", "MRR@10", "nDCG@10", "evidence_recall@10"} & set(row)  # k=5 reads 5 passages
         assert len(row["passages"]) <= 5
         assert row["timings_ms"]["total_ms"] in (2.0, 3.0)  # the pipeline's own timings, as it gave them
         assert row["latency_ms"] > 0  # measured around the call
         assert row["citations_not_in_passages"] == 0
     by_id = {r["id"]: r for r in rows}
     assert by_id["none-001"]["abstained"] is True
-    assert by_id["none-001"]["hit@10"] is None and by_id["none-001"]["answer_f1"] is None
-    assert by_id["japan-001"]["hit@1"] == 1.0 and by_id["japan-001"]["MRR@10"] == 1.0
+    assert by_id["none-001"]["hit@5"] is None and by_id["none-001"]["answer_f1"] is None
+    assert by_id["japan-001"]["hit@1"] == 1.0 and by_id["japan-001"]["MRR@5"] == 1.0
     assert by_id["japan-001"]["citation_precision"] == 1.0
     # us-001: the first quote is at rank 1, the second (Sec. 2) shares no keyword and is not retrieved:
     # evidence recall 1/2, nDCG = 1 / (1 + 1/log2(3)) = 0.6131.
     assert by_id["us-001"]["first_relevant_rank"] == 1
-    assert by_id["us-001"]["evidence_recall@10"] == 0.5
-    assert by_id["us-001"]["nDCG@10"] == pytest.approx(0.6131, abs=1e-4)
+    assert by_id["us-001"]["evidence_recall@5"] == 0.5
+    assert by_id["us-001"]["nDCG@5"] == pytest.approx(0.6131, abs=1e-4)
+
+
+def test_metric_names_follow_k_in_the_summary_the_reports_and_the_comparison(chunks: list[Chunk]) -> None:
+    five = evaluate(ITEMS, keyword_answer_fn(chunks, k=5), k=5, run={"pipeline": "keywords"}).to_dict()
+    overall = five["summary"]["overall"]
+    assert {"hit@1", "hit@3", "hit@5", "MRR@5", "nDCG@5", "evidence_recall@5"} <= set(overall)
+    assert not [name for name in overall if name.endswith("@10")]
+    assert not [name for group in five["summary"]["by_tag"].values() for name in group if name.endswith("@10")]
+    md, page = render_markdown(five), render_html(five)
+    assert "| MRR@5 |" in md and "@10" not in md and "top 5" in md
+    assert "MRR@5" in page and "@10" not in page
+    three = evaluate(ITEMS, keyword_answer_fn(chunks, k=3), k=3).to_dict()
+    assert "hit@3" in three["summary"]["overall"] and "hit@5" not in three["summary"]["overall"]
+    rows = compare_summaries(five["summary"], five["summary"])
+    assert {r.metric for r in rows if r.group == "overall"} >= {"hit@5", "MRR@5", "nDCG@5"}
+    assert not [r for r in rows if r.metric.endswith("@10")]
 
 
 def test_summary_groups_overall_by_tag_and_by_jurisdiction(chunks: list[Chunk]) -> None:

@@ -198,6 +198,7 @@ def quote_failures(items: Sequence[dict]) -> list[str]:
     return failures
 
 
+@pytest.mark.corpus  # reads the pages of every corpus document the set cites
 def test_quotes_occur_verbatim_on_their_page():
     if not CORPUS_DIR.is_dir():
         pytest.skip(f"corpus folder {CORPUS_DIR} is absent; cannot check quotes against the documents")
@@ -205,6 +206,7 @@ def test_quotes_occur_verbatim_on_their_page():
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.corpus  # reads the pages of every corpus document the set cites
 def test_key_facts_are_stated_by_the_answer_and_on_the_evidence_pages():
     with_facts = [item for item in _answerable() if item.get("key_facts")]
     assert len(with_facts) >= MIN_WITH_KEY_FACTS, f"only {len(with_facts)} items carry key facts"

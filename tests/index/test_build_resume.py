@@ -22,6 +22,8 @@ from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from tests.index.conftest import copy_documents
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 # More chunks than one save of the cache (index.cache.SAVE_EVERY, 256)
 DOCS = ("oecd-ai-recommendation-2019.txt", "us-eo-14179-2025.md", "japan-ai-basic-plan-trustworthy-ai-2026.txt",
         "us-eo-14110-2023.pdf")
@@ -57,6 +59,7 @@ def test_vectors_reach_the_cache_as_they_are_made(tmp_path: Path, session_embedd
     cache.close()
 
 
+@pytest.mark.slow  # embeds four documents from an empty cache, about 80 s
 def test_a_killed_build_leaves_its_vectors_and_the_next_build_cleans_up(fresh_settings: Settings,
                                                                         session_embedder: Embedder) -> None:
     settings = fresh_settings

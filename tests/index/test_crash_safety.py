@@ -20,6 +20,8 @@ from index.search import Searcher
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 QUERIES = ("safety testing of dual-use foundation models", "trustworthy AI principles",
            "national policy framework for AI")
 BUILD_TIMEOUT_S = 300
@@ -126,15 +128,21 @@ def test_two_builds_at_once_one_is_refused_and_the_index_stays_sound(
     build_index(small_settings, files_to_ingest(small_settings), embedder=session_embedder)
     expected = results(small_settings, session_embedder)
 
-    processes = [start_build(small_settings, tmp_path) for _ in range(2)]
-    outcomes = [(*p.communicate(timeout=BUILD_TIMEOUT_S), p.returncode) for p in processes]
-    codes = sorted(code for _, _, code in outcomes)
-    assert codes in ([0, 1], [0, 0]), outcomes
-    for out, err, code in outcomes:
-        if code == 1:
-            assert "another index build is running" in err and "wait for it to finish" in err, err
-        else:
-            assert "Index rebuilt in full" in out, out
+    # The first build is paused while it holds the lock (it has announced its first stage), so the second one
+    # certainly starts while the first is running, however fast either would be.
+    first = start_build(small_settings, tmp_path)
+    announced = watch_stdout(first, "[ingest]")
+    assert announced.wait(BUILD_TIMEOUT_S), "the first build never reached its ingest stage"
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second = start_build(small_settings, tmp_path)
+        out, err = second.communicate(timeout=BUILD_TIMEOUT_S)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    assert second.returncode == 1, (out, err)
+    assert "another index build is running" in err and "wait for it to finish" in err, err
+    assert "Traceback" not in err and "Index rebuilt" not in out, (out, err)
+    assert first.wait(timeout=BUILD_TIMEOUT_S) == 0, first.stderr.read() if first.stderr else ""
     assert results(small_settings, session_embedder) == expected
     assert Searcher.load(small_settings, session_embedder).backend.count() > 0
 

@@ -69,6 +69,7 @@ def doc_chunk_ids(settings: Settings, doc_id: str) -> tuple[str, ...]:
     return read_manifest(version_dir).documents[doc_id].chunk_ids
 
 
+@pytest.mark.slow  # two builds of the small corpus and one of a copy, about a minute
 def test_add_modify_delete_and_rename_each_leave_the_index_a_full_rebuild_would_make(
         small_settings: Settings, session_embedder: Embedder, shared_corpus: Path, tmp_path: Path) -> None:
     corpus = small_settings.corpus_dir

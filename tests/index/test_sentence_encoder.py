@@ -36,6 +36,7 @@ def texts(shared_corpus: Path) -> list[str]:
     return [*paragraphs[:60], " ".join(paragraphs), "What are the four functions of the AI RMF?", "AI"]
 
 
+@pytest.mark.slow  # loads sentence-transformers beside the shipped encoder, about 25 s
 def test_shipped_model_gives_the_vectors_and_tokens_sentence_transformers_gives(model_folder: Path,
                                                                                 texts: list[str]) -> None:
     from sentence_transformers import SentenceTransformer

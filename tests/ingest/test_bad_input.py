@@ -15,6 +15,8 @@ from ingest.errors import IngestError
 from ingest.loaders import load_document
 from ingest.pipeline import IngestResult, ingest_files
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 GOOD_FILES = (
     "g7-leaders-statement-hiroshima-ai-process-2023.md",
     "japan-ai-basic-plan-trustworthy-ai-2026.txt",

@@ -23,6 +23,9 @@ COUNTS = {
 }
 
 
+pytestmark = pytest.mark.corpus  # ingests five whole corpus documents, the EU AI Act among them
+
+
 @pytest.fixture(scope="module")
 def chunks_of(shared_corpus: Path) -> dict[str, list[Chunk]]:
     entries = {entry.id: entry for entry in load_manifest(MANIFEST)}

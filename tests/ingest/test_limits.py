@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ingest.corpus_files import chunking_params, files_to_ingest
 from ingest.limits import DocumentLimits
 from ingest.pipeline import ingest_files
 from ingest.settings import Settings
+
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
 
 EU_ACT = "eu-ai-act-2024-1689.pdf"
 G7 = "g7-leaders-statement-hiroshima-ai-process-2023.md"

@@ -60,6 +60,7 @@ def test_eo_14110_numbered_items_are_points_not_recitals(eo_14110: IngestedDocum
     assert "Sec. 4.2(d)(i)(B)(2)" in section or "Sec. 4.2(d)(i)(B)(1)" in section, section
 
 
+@pytest.mark.corpus  # ingests the whole EU AI Act
 def test_eu_ai_act_compute_threshold_reads_10_to_the_25(shared_corpus: Path) -> None:
     eu = ingest(shared_corpus, "eu-ai-act-2024-1689")
     chunk = chunk_with(eu, "measured in floating point operations is greater than")
@@ -94,6 +95,7 @@ def test_ai_rmf_wrapped_category_titles_are_kept_whole(ai_rmf: IngestedDocument)
     assert "MAP 1: Context is" not in labels
 
 
+@pytest.mark.corpus  # ingests the whole EU AI Act
 def test_eu_ai_act_points_after_a_colon_ending_h_are_roman(shared_corpus: Path) -> None:
     eu = ingest(shared_corpus, "eu-ai-act-2024-1689")
     sections = {c.section for c in eu.chunks if "Article 5 Prohibited" in c.section}

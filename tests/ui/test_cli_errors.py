@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from ui.cli import main
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 
 def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), *args], env=env)

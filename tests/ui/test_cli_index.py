@@ -14,7 +14,6 @@ from filelock import FileLock
 
 from index.embed import Embedder
 from index.layout import CACHE_FILE, LOCK_FILE
-from ingest.settings import Settings
 from ui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +26,7 @@ SMALL_FILES = (
 
 
 @pytest.fixture
-def project(tmp_path: Path, shared_corpus: Path, built_settings: Settings, session_embedder: Embedder,
+def project(tmp_path: Path, shared_corpus: Path, small_cache: Path, session_embedder: Embedder,
             monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder with a policyqa.toml over a copy of SMALL_FILES and an empty data dir whose embedding
     cache is seeded; the model loads from memory, and each load is counted in `Embedder.loads`."""
@@ -36,7 +35,7 @@ def project(tmp_path: Path, shared_corpus: Path, built_settings: Settings, sessi
     for name in SMALL_FILES:
         shutil.copyfile(shared_corpus / name, corpus / name)
     (tmp_path / "data").mkdir()
-    shutil.copyfile(built_settings.data_dir / CACHE_FILE, tmp_path / "data" / CACHE_FILE)
+    shutil.copyfile(small_cache, tmp_path / "data" / CACHE_FILE)
     (tmp_path / "policyqa.toml").write_text(
         f'[policyqa]\ndata_dir = "{tmp_path / "data"}"\ncorpus_dir = "{corpus}"\n'
         f'manifest_path = "{REPO / "corpus" / "sources.toml"}"\n', encoding="utf-8")
@@ -115,6 +114,15 @@ def test_build_reports_changes_and_names_a_failed_file(project: Path) -> None:
     assert re.fullmatch(rf"\[embed\] {embedded.group(1)} chunks embedded in \d+\.\d s \(\d+\.\d chunks/s\)\n",
                         result.stderr), result.stderr
     assert "chunks embedded" not in result.stdout and "chunk/s" not in result.stderr
+
+    # the plan that `index status` shows is the build's: the file that failed is failed, not new
+    status = run("index", "status")
+    assert status.exit_code == 0, status.output
+    assert "New:          0 (not indexed yet)\n" in status.output, status.output
+    assert "Failed:       scan.pdf: not a PDF file" in status.output
+    assert "The index is up to date with the corpus." in status.output
+    state = json.loads(run("index", "status", "--json").output)
+    assert state["new"] == [] and list(state["failures"]) == ["scan"]
 
 
 def test_build_refuses_while_another_build_holds_the_lock(project: Path) -> None:

@@ -14,8 +14,16 @@ import click
 
 from assistant.evaluation.compare import compare_summaries, format_deltas
 from assistant.evaluation.dataset import EvalItem, EvalSetError, load_eval_set
+from assistant.evaluation.metrics import CUTOFF
 from assistant.evaluation.report import format_value, load_report, write_reports
-from assistant.evaluation.runner import SUMMARY_COUNTS, SUMMARY_METRICS, WRITER_METRICS, AnswerFn, evaluate
+from assistant.evaluation.runner import (
+    SUMMARY_COUNTS,
+    WRITER_METRICS,
+    AnswerFn,
+    evaluate,
+    run_k,
+    summary_metrics,
+)
 from assistant.pipeline import GENERATORS, Assistant
 from index.embed import use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
@@ -30,7 +38,8 @@ PIPELINES = ("default", "langchain-baseline")
 @click.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-k", "--top-k", "k", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Passages retrieved per question (metrics are cut at 10).")
+              help="Passages retrieved per question; retrieval metrics read the top k, at most 10, and are "
+                   "named by it (-k 5: hit@5, MRR@5, nDCG@5).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for report.json, report.md and report.html (default: <data-dir>/eval/<set>-<time>).")
 @click.option("--pipeline", type=click.Choice(PIPELINES), default="default", show_default=True,
@@ -70,7 +79,7 @@ def eval_command(settings: Settings, file: Path, k: int, out: Path | None, pipel
             write_reports(report, out)
     else:
         report = _run(settings, file, k, out, pipeline, generator, filters, Subset(limit, sample, seed))
-    click.echo(summary_table(report["summary"]["overall"]))
+    click.echo(summary_table(report["summary"]["overall"], run_k(report["summary"])))
     writers = report["summary"].get("by_writer") or {}
     if writers:
         click.echo("\nBy writer:\n" + writer_table(writers))
@@ -176,9 +185,9 @@ def _load_report(path: Path) -> dict[str, Any]:
         raise click.ClickException(str(exc)) from exc
 
 
-def summary_table(overall: dict[str, Any]) -> str:
-    """The overall summary as two aligned columns, metric and value."""
-    names = [n for n in SUMMARY_COUNTS + SUMMARY_METRICS if n in overall]
+def summary_table(overall: dict[str, Any], k: int = CUTOFF) -> str:
+    """The overall summary of a run with `-k k` as two aligned columns, metric and value."""
+    names = [n for n in SUMMARY_COUNTS + summary_metrics(k) if n in overall]
     width = max(len(n) for n in names)
     return "\n".join(f"{n:<{width}}  {format_value(n, overall[n]):>8}" for n in names)
 

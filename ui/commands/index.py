@@ -14,9 +14,9 @@ import click
 from index.backends.factory import open_backend
 from index.build import BuildLockedError, BuildReport, build_index, full_rebuild_reason
 from index.embed import ModelNotFoundError, model_fingerprint
-from index.layout import IndexMismatchError, IndexNotBuiltError
+from index.layout import IndexManifest, IndexMismatchError, IndexNotBuiltError
+from index.plan import file_checksums, plan_build
 from ingest.corpus_files import select_corpus_files
-from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.models import SourceEntry
 from ingest.settings import Settings
@@ -49,7 +49,6 @@ def build(settings: Settings, full: bool) -> None:
                    "or put documents there.", err=True)
         sys.exit(1)
     click.echo(f"Indexing {len(files)} documents from {settings.corpus_dir} into {settings.index_dir}")
-    previous = _indexed_shas(settings)
     stages = _StageClock()
     try:
         report = build_index(settings, files, full=full, progress=sys.stderr.isatty(), on_stage=stages.enter)
@@ -62,7 +61,7 @@ def build(settings: Settings, full: bool) -> None:
         seconds = stages.seconds("embed")
         click.echo(f"[embed] {report.embedded} chunks embedded in {seconds:.1f} s "
                    f"({report.embedded / max(seconds, 1e-9):.1f} chunks/s)", err=True)
-    for line in summary_lines(report, files, previous):
+    for line in summary_lines(report, files):
         click.echo(line)
     if report.status != "up to date" and report.chunks == 0:
         sys.exit(1)
@@ -89,50 +88,37 @@ class _StageClock:
         return end - self.started[stage]
 
 
-def _indexed_shas(settings: Settings) -> dict[str, str] | None:
-    """The file sha256 of every document of the current index (in the settings' backend); None when there is
-    no readable index."""
-    try:
-        return {d: r.sha256 for d, r in open_backend(settings).manifest().documents.items()}
-    except (OSError, ValueError, TypeError, KeyError, IndexMismatchError, IndexNotBuiltError):
-        return None
-
-
-def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]],
-                  previous: dict[str, str] | None = None) -> list[str]:
-    """What a build did, one fact a line; the first line says `up to date` exactly when nothing changed.
-
-    A full rebuild compares nothing itself; given `previous` (the documents' sha256 in the index it replaced),
-    the added, changed and removed documents are those since that index.
-    """
+def summary_lines(report: BuildReport, files: list[tuple[Path, SourceEntry]]) -> list[str]:
+    """What a build did, one fact a line; the first line says `up to date` exactly when nothing changed. The
+    added, changed and removed documents are those since the index it replaced, a full rebuild's too."""
     if report.status == "up to date":
         lines = [f"Index up to date: {report.chunks} chunks, nothing to do ({report.seconds:.1f} s)"]
         present = {entry.id for _, entry in files}  # a failed file deleted since is no longer a failure
-        return lines + [f"FAILED {_failure(doc_id, message, files)}"
+        return lines + [f"{_failed_label(doc_id, report.other_editions)} {_failure(doc_id, message, files)}"
                         for doc_id, message in report.failures.items() if doc_id in present]
     lines = [f"Index {'rebuilt in full' if report.full else 'updated'}"]
     if report.full:
         lines.append(f"  full rebuild: {report.reason}")
-    added, changed, removed = report.added, report.changed, report.removed
-    if report.full and previous is not None:
-        shas = {entry.id: sha256_file(path) for path, entry in files}
-        added = sorted(d for d in shas if d not in previous)
-        changed = sorted(d for d in shas if d in previous and previous[d] != shas[d])
-        removed = sorted(d for d in previous if d not in shas)
     # A document that failed is counted once, as a failure, not also as added or changed.
-    added = [d for d in added if d not in report.failures]
-    changed = [d for d in changed if d not in report.failures]
+    added = [d for d in report.added if d not in report.failures]
+    changed = [d for d in report.changed if d not in report.failures]
+    failed = [d for d in report.failures if d not in report.other_editions]
+    skipped = f", {len(report.other_editions)} other editions skipped" if report.other_editions else ""
     lines.append(f"  documents: {len(added)} added, {len(changed)} changed, "
-                 f"{len(removed)} removed, {len(report.failures)} failed")
-    for label, ids in (("added", added), ("changed", changed), ("removed", removed)):
-        if ids and not (report.full and previous is None and label == "added"):  # a first build: no list
+                 f"{len(report.removed)} removed, {len(failed)} failed{skipped}")
+    for label, ids in (("added", added), ("changed", changed), ("removed", report.removed)):
+        if ids and not (report.first and label == "added"):  # a first build: no list
             lines.append(f"  {label}: {', '.join(ids)}")
     for doc_id, message in report.failures.items():
         kept = "" if report.full or doc_id not in report.changed else " (its indexed version is kept)"
-        lines.append(f"  FAILED {_failure(doc_id, message, files)}{kept}")
+        lines.append(f"  {_failed_label(doc_id, report.other_editions)} {_failure(doc_id, message, files)}{kept}")
     lines.append(f"  chunks: {report.chunks} ({report.embedded} newly embedded)")
     lines.append(f"  seconds: {report.seconds:.1f}")
     return lines
+
+
+def _failed_label(doc_id: str, other_editions: list[str] | tuple[str, ...]) -> str:
+    return "SKIPPED" if doc_id in other_editions else "FAILED"
 
 
 def _failure(doc_id: str, message: str, files: list[tuple[Path, SourceEntry]]) -> str:
@@ -158,7 +144,8 @@ class IndexStatus:
     stale: list[str] = field(default_factory=list)  # indexed, but the file changed since
     missing: list[str] = field(default_factory=list)  # indexed, but the file is gone
     new: list[str] = field(default_factory=list)  # a file of the corpus not indexed yet
-    failures: dict[str, str] = field(default_factory=dict)  # what the last build could not read
+    failures: dict[str, str] = field(default_factory=dict)  # what cannot be read, or was left out, and why
+    other_editions: list[str] = field(default_factory=list)  # of `failures`: another edition of an indexed text
     next_build: str = ""  # why the next build will rebuild in full, if it will
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,24 +153,24 @@ class IndexStatus:
 
 
 def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> IndexStatus:
-    """Describe the current index and which corpus documents it lacks or holds out of date."""
+    """Describe the current index and the build plan (`index.plan.plan_build`) that would bring it up to date."""
     try:
-        manifest = open_backend(settings).manifest()
+        manifest: IndexManifest | None = open_backend(settings).manifest()
     except IndexNotBuiltError:
-        return IndexStatus(index_dir=str(settings.index_dir), built=False,
-                           new=[entry.id for _, entry in files])
-    on_disk = {entry.id: path for path, entry in files}
-    return IndexStatus(
-        index_dir=str(settings.index_dir), built=True, documents=len(manifest.documents),
-        chunks=manifest.chunk_count, model_id=manifest.model_id, model_fingerprint=manifest.model_fingerprint,
-        dimension=manifest.dimension, vector_store=manifest.vector_store, built_at=manifest.built_at,
-        stale=sorted(d for d, record in manifest.documents.items()
-                     if d in on_disk and sha256_file(on_disk[d]) != record.sha256),
-        missing=sorted(d for d in manifest.documents if d not in on_disk),
-        new=[d for d in on_disk if d not in manifest.documents],
-        failures={d: message for d, message in manifest.failures.items() if d in on_disk},
-        next_build=full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder, settings.model_dir)),
-    )
+        manifest = None
+    shas, unreadable = file_checksums(files)
+    reason = full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder, settings.model_dir)) \
+        if manifest is not None else ""
+    plan = plan_build(manifest, shas, unreadable, reason)
+    state = IndexStatus(index_dir=str(settings.index_dir), built=manifest is not None, stale=list(plan.changed),
+                        missing=list(plan.removed), new=list(plan.added), failures=dict(plan.failed),
+                        other_editions=list(plan.other_editions), next_build=reason)
+    if manifest is None:
+        return state
+    state.documents, state.chunks, state.built_at = len(manifest.documents), manifest.chunk_count, manifest.built_at
+    state.model_id, state.model_fingerprint = manifest.model_id, manifest.model_fingerprint
+    state.dimension, state.vector_store = manifest.dimension, manifest.vector_store
+    return state
 
 
 @index.command()
@@ -212,7 +199,8 @@ def status_lines(state: IndexStatus) -> list[str]:
     """The status as aligned `Label: value` lines, then what to do next."""
     if not state.built:
         to_index = len(state.new)
-        return [f"No index in {state.index_dir}: run `policyqa index build` ({to_index} documents to index)"]
+        return [f"No index in {state.index_dir}: run `policyqa index build` ({to_index} documents to index)"] + \
+            [f"Failed:       {message}" for message in state.failures.values()]
     model = f"{state.model_id} ({state.dimension} dimensions, fingerprint {state.model_fingerprint})"
     lines = [
         f"Index:        {state.index_dir}",
@@ -226,7 +214,8 @@ def status_lines(state: IndexStatus) -> list[str]:
                                 ("Missing", state.missing, "indexed, file gone"),
                                 ("New", state.new, "not indexed yet")):
         lines.append(f"{label + ':':<14}{len(ids)} ({meaning})" + (f": {', '.join(ids)}" if ids else ""))
-    lines += [f"Failed:       {message}" for message in state.failures.values()]
+    lines += [f"{'Skipped:' if d in state.other_editions else 'Failed:':<14}{message}"
+              for d, message in state.failures.items()]
     if state.next_build:
         lines.append(f"The next build rebuilds in full: {state.next_build}")
     elif state.stale or state.missing or state.new:

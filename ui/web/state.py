@@ -3,7 +3,8 @@ and the index builds that replace the assistant.
 
 A build runs in a background thread while chat keeps answering from the current assistant; when the build
 completes, a new assistant is loaded with the same embedder and swapped in under a lock. Requests that
-arrive during a build are served by one more build after it.
+arrive during a build are served by one more build after it. A version published by another process (a CLI
+`index build`) is noticed at the next request and swapped in the same way.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.pipeline import Assistant
 from index.build import BuildLockedError, BuildReport, build_index
+from index.layout import current_version_dir
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from ui.commands.ask import document_kind
@@ -67,11 +70,37 @@ class AppState:
         self._requested = 0  # tickets handed out
         self._completed = 0  # every ticket up to this one has been served by a finished build
         self._pending_full: bool | None = None
+        self._following = False  # loading a version another process published
+        self._unloadable: Path | None = None
 
     @property
     def assistant(self) -> Assistant:
+        """The assistant of the newest published index version, loaded when a build elsewhere (the CLI)
+        published one since the last request; a request already under way keeps the one it has."""
+        self._follow_published_version()
         with self._lock:
             return self._assistant
+
+    def _follow_published_version(self) -> None:
+        published = current_version_dir(self.settings.index_dir)
+        with self._lock:
+            current = self._assistant
+            if (published is None or published in (current.searcher.version_dir, self._unloadable)
+                    or self._status.running or self._following):
+                return
+            self._following = True  # one request loads it; the others answer from the current one meanwhile
+        try:
+            new = Assistant.load(self.settings, embedder=current.searcher.embedder)
+            new.writers = current.writers
+        except Exception:  # noqa: BLE001 - a broken or mismatched version: keep answering from the loaded one
+            new = None
+        with self._lock:
+            self._following = False
+            self._unloadable = published if new is None else None  # tried once, not at every request
+            if new is not None and self._assistant is current:
+                self._assistant = new
+                self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version {published.name}, "
+                                        "built by another process).")
 
     @property
     def status(self) -> BuildStatus:
@@ -171,6 +200,8 @@ class AppState:
 def _summary(report: BuildReport, seconds: float, chunks: int) -> str:
     if report.status == "up to date":
         return f"The index was already up to date ({chunks} chunks)."
-    counts = f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+    # a document that failed or was left out as another edition is counted there, not as added or changed
+    added, changed = ([d for d in ids if d not in report.failures] for ids in (report.added, report.changed))
+    counts = f"{len(added)} added, {len(changed)} changed, {len(report.removed)} removed"
     kind = "rebuilt" if report.full else "updated"
     return f"Index {kind} in {seconds:.1f} s: {counts}; {chunks} chunks."

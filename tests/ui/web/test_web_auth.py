@@ -21,6 +21,8 @@ from ingest.settings import Settings
 from tests.ui.conftest import free_port
 from ui.web.auth import Accounts, AuthError, LoginThrottle, accounts, read_auth_file
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 
 class SteppedClock:
     """A clock that moves only when told to, so waits of minutes are checked without waiting."""

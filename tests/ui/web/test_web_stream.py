@@ -4,8 +4,8 @@ keeps its turns, and a background build swaps in a new assistant only when it co
 from __future__ import annotations
 
 import itertools
+import queue
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,16 +16,17 @@ from assistant.conversation import Conversation
 from assistant.models import Answer
 from index.build import BuildReport
 from ingest.settings import Settings
-from ui import web_state
+from ui.web import state as web_state
 from ui.web.stream import AskOptions, stream_answer
 
 
 @dataclass
 class FakeAssistant:
-    """Produces its answer in timed pieces, like a generator writing token by token."""
+    """Produces its answer in pieces, like a generator writing token by token; with a `gate`, each piece after
+    the first waits until the reader has taken the text before it (no timing decides what arrives together)."""
 
     pieces: tuple[str, ...] = ("Employers ", "may ", "not ", "[1]")
-    delay: float = 0.08
+    gate: queue.Queue[None] | None = None
     fail: bool = False
     asked: list[dict[str, Any]] = field(default_factory=list)
     searcher: Any = None
@@ -36,8 +37,9 @@ class FakeAssistant:
         self.asked.append({"question": question, **options})
         if self.fail:
             raise RuntimeError("the index is unreadable")
-        for piece in self.pieces:
-            time.sleep(self.delay)
+        for number, piece in enumerate(self.pieces):
+            if self.gate is not None and number:
+                self.gate.get(timeout=10)
             on_token(piece)
         answer = Answer(question=question, text="".join(self.pieces), citations=(), passages=(),
                         abstained=False)
@@ -48,8 +50,12 @@ class FakeAssistant:
 
 def test_stream_yields_the_growing_text_then_the_answer() -> None:
     conversation = Conversation()
-    assistant: Any = FakeAssistant()
-    steps = list(stream_answer(assistant, "May employers…?", conversation, AskOptions(k=3)))
+    gate: queue.Queue[None] = queue.Queue()
+    assistant: Any = FakeAssistant(gate=gate)
+    steps = []
+    for step in stream_answer(assistant, "May employers…?", conversation, AskOptions(k=3)):
+        steps.append(step)
+        gate.put(None)  # the reader has this text: the writer may go on
 
     partial = [text for text, answer in steps if answer is None]
     assert partial == ["Employers ", "Employers may ", "Employers may not "]
@@ -62,7 +68,7 @@ def test_a_burst_of_text_is_revealed_in_growing_steps_ending_at_word_ends() -> N
     text = ("Employers may not use AI systems to infer the emotions of a natural person in the workplace, "
             "except for medical or safety reasons. [1] The prohibition applies from 2 February 2025. [2]")
     words = text.split(" ")
-    assistant: Any = FakeAssistant(pieces=tuple(w + " " for w in words[:-1]) + (words[-1],), delay=0.0)
+    assistant: Any = FakeAssistant(pieces=tuple(w + " " for w in words[:-1]) + (words[-1],))
     steps = list(stream_answer(assistant, "May employers…?"))
 
     partial = [shown for shown, answer in steps if answer is None]
@@ -85,7 +91,7 @@ class FakeSearcher:
 
 def test_build_runs_in_the_background_and_switches_assistants_when_done(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    release = threading.Event()
+    release, embedding = threading.Event(), threading.Event()
     builds: list[bool] = []
 
     def slow_build(settings: Settings, files: list[Any], full: bool = False, embedder: Any = None,
@@ -93,22 +99,24 @@ def test_build_runs_in_the_background_and_switches_assistants_when_done(
         assert embedder == "embedder"  # the running assistant's embedder is reused
         on_stage("embed")
         builds.append(full)
-        release.wait(5)
+        embedding.set()
+        assert release.wait(10)
         return BuildReport(status="updated", full=full, added=["new-doc"], chunks=4)
 
     new = FakeAssistant(searcher=FakeSearcher(chunks=(1, 2, 3, 4)))
     monkeypatch.setattr(web_state.Assistant, "load", lambda settings, embedder=None: new)
     monkeypatch.setattr(web_state, "files_to_ingest", lambda settings: [])
     old = FakeAssistant(searcher=FakeSearcher(), writers={"llm": "loaded model"})
-    state = web_state.AppState(Settings(corpus_dir=tmp_path), old, build=slow_build)  # type: ignore[arg-type]
+    state = web_state.AppState(Settings(corpus_dir=tmp_path, data_dir=tmp_path / "data"), old,  # type: ignore[arg-type]
+                               build=slow_build)
 
     first = state.request_build()
     second = state.request_build(full=True)  # arrives during the first build: served by one more build
-    time.sleep(0.2)
+    assert embedding.wait(10)
     assert state.status.running and "embedding" in state.status.describe()
     assert state.assistant is old  # chat keeps answering from the current index meanwhile
     release.set()
-    assert state.wait(second, timeout=5) and state.done(first)
+    assert state.wait(second, timeout=10) and state.done(first)
     assert state.assistant is new and new.writers == {"llm": "loaded model"}
     assert builds == [False, True]
     status = state.status

@@ -8,6 +8,8 @@ import pytest
 
 from ui.web.upload import UploadError, check_content, remove_upload_copy, safe_file_name, store_upload
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
+
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MB = 1024 * 1024
 
