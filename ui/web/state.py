@@ -13,11 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.pipeline import Assistant
+from index.backends.factory import open_backend
 from index.build import BuildLockedError, BuildReport, build_index
-from index.layout import current_version_dir
+from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from ui.commands.ask import document_kind
@@ -71,7 +71,7 @@ class AppState:
         self._completed = 0  # every ticket up to this one has been served by a finished build
         self._pending_full: bool | None = None
         self._following = False  # loading a version another process published
-        self._unloadable: Path | None = None
+        self._unloadable = ""  # a published version that failed to load
 
     @property
     def assistant(self) -> Assistant:
@@ -82,10 +82,13 @@ class AppState:
             return self._assistant
 
     def _follow_published_version(self) -> None:
-        published = current_version_dir(self.settings.index_dir)
+        try:
+            published = open_backend(self.settings).version()  # whichever retrieval backend holds the index
+        except (IndexNotBuiltError, IndexMismatchError, OSError, ValueError):
+            return
         with self._lock:
             current = self._assistant
-            if (published is None or published in (current.searcher.version_dir, self._unloadable)
+            if (published in (current.searcher.version, self._unloadable)
                     or self._status.running or self._following):
                 return
             self._following = True  # one request loads it; the others answer from the current one meanwhile
@@ -96,10 +99,10 @@ class AppState:
             new = None
         with self._lock:
             self._following = False
-            self._unloadable = published if new is None else None  # tried once, not at every request
+            self._unloadable = published if new is None else ""  # tried once, not at every request
             if new is not None and self._assistant is current:
                 self._assistant = new
-                self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version {published.name}, "
+                self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version {published}, "
                                         "built by another process).")
 
     @property
