@@ -103,8 +103,9 @@ class ChatHandlers:
         session.focus = key
         chunk = citation.passage.chunk
         file_name = self.state.file_of(chunk.doc_id)
-        image = self.state.renderer.render(file_name, chunk.page_start) if file_name else None
-        page = (gr.update(value=image, visible=True, label=f"Page {chunk.page_start} of {file_name}")
+        sheet = citation.sheets[0]  # the PDF page the quote starts on, as the official link opens it
+        image = self.state.renderer.render(file_name, sheet) if file_name else None
+        page = (gr.update(value=image, visible=True, label=f"Page {sheet} of {file_name}")
                 if image is not None else gr.update(**HIDDEN_PAGE))
         return (sources_view(session, n), choices_view(session, n), citation_html(citation), page,
                 copy_text(session), session)

@@ -48,13 +48,13 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None) -> st
     if answer.abstained:
         lines.append("Closest passages:")
         for passage in answer.passages[:3]:
-            lines.append(f"  - {_reference(passage.chunk)}")
+            lines.append(f"  - {_reference(passage.chunk, passage.chunk.printed_pages())}")
     for citation in answer.citations:
         c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
-        lines.append(f"[{citation.n}] {_reference(c)}")
+        lines.append(f"[{citation.n}] {_reference(c, citation.printed_pages)}")
         lines.append(f"    “{citation.quote}”")
         if c.url:
-            lines.append(f"    {page_link(c.url, c.page_start)}")
+            lines.append(f"    {page_link(c.url, citation.sheets[0])}")
     if not answer.abstained:
         lines.append(f"(support {answer.support:.2f}; {answer.timings_ms.get('total_ms', 0):.0f} ms)")
     return "\n".join(lines)
@@ -84,14 +84,9 @@ def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _reference(chunk: Chunk) -> str:
-    pages = page_range(chunk.page_start, chunk.page_end)
-    return f"{chunk.title}, p. {pages}, {chunk.section or '(no section)'}"
-
-
-def page_range(start: int, end: int) -> str:
-    """"12" or "12–14"."""
-    return str(start) if start == end else f"{start}–{end}"
+def _reference(chunk: Chunk, printed: str) -> str:
+    """Title, printed pages ("p. 12", "88 FR 75223") and section; the link beneath opens the PDF sheet."""
+    return f"{chunk.title}, {printed}, {chunk.section or '(no section)'}"
 
 
 def page_link(url: str, page: int) -> str:
