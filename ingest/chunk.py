@@ -139,7 +139,8 @@ def _units(blocks: list[Block]) -> Iterator[list[tuple[int, Block]]]:
 
 def _merge_tiny_units(units: list[list[tuple[int, Block]]], params: ChunkingParams,
                       count: TokenCounter) -> list[list[tuple[int, Block]]]:
-    """Fold a tiny unit into the next one when neither is a citable unit and they share a top section."""
+    """Fold a tiny unit into the next one when neither is a citable unit and they share a top section, or the
+    tiny one has no section (a cover page before the first heading)."""
     merged: list[list[tuple[int, Block]]] = []
     for unit in units:
         if merged:
@@ -147,7 +148,7 @@ def _merge_tiny_units(units: list[list[tuple[int, Block]]], params: ChunkingPara
             p_block, u_block = previous[-1][1], unit[-1][1]
             small = sum(count(b.text) for _, b in previous) < params.min_tokens
             if (small and p_block.unit_kind not in CITABLE_UNITS and u_block.unit_kind not in CITABLE_UNITS
-                    and p_block.path[:1] == u_block.path[:1]):
+                    and (p_block.path[:1] == u_block.path[:1] or not p_block.path)):
                 merged[-1] = previous + unit
                 continue
         merged.append(unit)

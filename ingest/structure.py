@@ -359,6 +359,7 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
         previous_raw = text
     if blank_separates:
         _mark_standalone_titles(paragraphs)
+    _drop_idle_capitals(paragraphs)
     return paragraphs
 
 
@@ -366,13 +367,28 @@ _TITLE_MAX_WORDS = 8
 _BODY_MIN_WORDS = 25
 
 
+_CAPS_BODY_MIN_WORDS = 12
+
+
+def _drop_idle_capitals(paragraphs: list[_Paragraph]) -> None:
+    """A line in capitals heads a section (OMB's `OVERVIEW`) only when text follows it; on a cover page
+    (`AI ACTION PLAN` / `JULY 2025`) or before another heading it is just a line."""
+    for para, following in itertools.pairwise(paragraphs):
+        if para.heading is not None and para.heading.kind == "caps" and (
+                following.heading is not None or len(following.text.split()) < _CAPS_BODY_MIN_WORDS):
+            para.heading = None
+
+
 def _mark_standalone_titles(paragraphs: list[_Paragraph]) -> None:
     """In text whose paragraphs are separated by blank lines, a short line standing alone before a long paragraph
     is the title of what follows (the OECD page's `Background information`, `Scope of the Recommendation`), so
-    the text after a document's last numbered clause is not filed under that clause."""
+    the text after a document's last numbered clause is not filed under that clause. Only after a first
+    recognised heading: before it, a short line is as likely a report's `Summary` as a section of its own."""
+    seen_heading = False
     for para, following in itertools.pairwise(paragraphs):
         text = para.text
-        if (para.heading is None and following.heading is None and "\n" not in text
+        seen_heading = seen_heading or para.heading is not None
+        if (seen_heading and para.heading is None and following.heading is None and "\n" not in text
                 and 0 < len(text.split()) <= _TITLE_MAX_WORDS and (text[:1].isupper() or text[:1].isdigit())
                 and not text.endswith((".", ",", ";", ":", "?", "!")) and not _starts_paragraph(text)
                 and not text.startswith(("|", ">")) and len(following.text.split()) >= _BODY_MIN_WORDS):
