@@ -363,7 +363,7 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
     return paragraphs
 
 
-_TITLE_MAX_WORDS = 8
+_TITLE_MAX_WORDS = 10
 _BODY_MIN_WORDS = 25
 
 
@@ -371,11 +371,13 @@ _CAPS_BODY_MIN_WORDS = 12
 
 
 def _drop_idle_capitals(paragraphs: list[_Paragraph]) -> None:
-    """A line in capitals heads a section (OMB's `OVERVIEW`) only when text follows it; on a cover page
-    (`AI ACTION PLAN` / `JULY 2025`) or before another heading it is just a line."""
+    """A line in capitals heads a section (OMB's `OVERVIEW`) only when text follows it on the same page; on a
+    cover page (`AI ACTION PLAN` / `JULY 2025`, `THE WHITE HOUSE` at the foot of the page), or before another
+    heading, it is just a line."""
     for para, following in itertools.pairwise(paragraphs):
         if para.heading is not None and para.heading.kind == "caps" and (
-                following.heading is not None or len(following.text.split()) < _CAPS_BODY_MIN_WORDS):
+                following.heading is not None or len(following.text.split()) < _CAPS_BODY_MIN_WORDS
+                or following.page_start != para.page_end):
             para.heading = None
 
 
