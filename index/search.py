@@ -119,8 +119,9 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
                depth: int = CANDIDATES, query_vector: np.ndarray | None = None) -> list[Passage]:
-        """The k best passages for `query`, best first, ranks from 1; paragraphs of one provision whose scores
-        tie read in document order (`index/provision_order.py`)."""
+        """The k best passages for `query`, best first, ranks from 1; the paragraphs of a provision the query
+        names (every query word is in its section path) or whose scores tie read in document order
+        (`index/provision_order.py`)."""
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode '{mode}'; valid modes are: {', '.join(SEARCH_MODES)}")
         allowed = self.allowed_rows(filters)
@@ -131,7 +132,9 @@ class Searcher:
             vector = self.embedder.encode([query])[0] if query_vector is None else query_vector
             dense = self.dense_ranking(vector, depth, allowed)
             ranked = dense if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, allowed), vector)
-        ranked = in_document_order(self._definitions_first(query, ranked, allowed)[:k], self._provision_of)
+        asked = set(_WORD.findall(query.lower()))
+        ranked = in_document_order(self._definitions_first(query, ranked, allowed)[:k], self._provision_of,
+                                   lambda unit: asked <= set(_WORD.findall(unit[1].lower())))
         return [Passage(self.chunks[row], score, rank) for rank, (row, score) in enumerate(ranked, start=1)]
 
     def _provision_of(self, row: int) -> tuple[str, str] | None:

@@ -363,11 +363,9 @@ def assemble_paragraphs(lines: list[Line], markdown: bool, blank_separates: bool
     return paragraphs
 
 
-_TITLE_MAX_WORDS = 10
-_BODY_MIN_WORDS = 25
-
-
-_CAPS_BODY_MIN_WORDS = 12
+_TITLE_MAX_WORDS = 10  # a standalone title line in a text file
+_BODY_MIN_WORDS = 25  # … stands before a paragraph at least this long
+_CAPS_BODY_MIN_WORDS = 12  # a capitals heading is followed by at least this much text on its page
 
 
 def _drop_idle_capitals(paragraphs: list[_Paragraph]) -> None:
