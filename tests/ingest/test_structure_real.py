@@ -106,8 +106,8 @@ def test_action_plan_sections_come_from_its_contents_and_contents_lines_are_no_t
     labels = {part for c in plan.chunks for part in c.section.split(" > ")}
     for title in ("Remove Red Tape and Onerous Regulation", "Invest in Biosecurity",
                   "Pillar III: Lead in International AI Diplomacy and Security",  # wrapped in the body
-                  "Create Streamlined Permitting for Data Centers, Semiconductor Manufacturing Facilities, and "
-                  "Energy Infrastructure while Guaranteeing Security"):
+                  ("Create Streamlined Permitting for Data Centers, Semiconductor Manufacturing Facilities, and "
+                   "Energy Infrastructure while Guaranteeing Security")):
         assert title in labels, sorted(labels)
     assert "Pillar I: Accelerate AI Innovation > Enable AI Adoption" in chunk_with(
         plan, "the bottleneck to harnessing AI’s full potential").section
