@@ -140,7 +140,7 @@ def classify_heading(text: str, markdown: bool, listed: frozenset[str] = frozens
         if kind == "caps" and (not re.search(rf"[A-Z]{{{_CAPS_MIN_LETTERS}}}", text) or _DOUBLED.search(text)):
             continue  # `PLAYBOOKPLAYBOOK`: a bold title the PDF draws twice is no heading
         return Heading(kind, level, template.format(*m.groups()).rstrip("."), needs_title)
-    if text in listed:
+    if text in listed and " " in text:  # a one-word entry (`Govern`, `Introduction`) may be any line
         return Heading("listed", 2, text)
     return None
 
