@@ -5,18 +5,11 @@ from __future__ import annotations
 from assistant.text import content_words
 from index.models import Passage
 from index.term_match import overlaps
+from ingest.chunk import section_unit
 
 # The Playbook restates AI RMF text: on a near-duplicate, the framework itself is the source to cite.
 SECONDARY_DOCUMENTS = frozenset({"nist-ai-rmf-playbook"})
 DUPLICATE_JACCARD = 0.6
-
-
-def section_unit(section: str) -> str:
-    """The structural unit of a section path, without the paragraph marker (`… > Article 5 … > 1(f)`)."""
-    parts = section.split(" > ")
-    if len(parts) > 1 and parts[-1][:1] in "0123456789(":
-        parts = parts[:-1]
-    return " > ".join(parts)
 
 
 def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.text import quote_span
 from index.models import Passage, SearchFilters
+from ingest.models import Chunk
+
+
+def quote_sheets(chunk: Chunk, quote: str) -> tuple[int, int]:
+    """The first and last PDF sheet of `quote` in the chunk; the chunk's own when the quote is not in it."""
+    start, end = quote_span(chunk.text, quote)
+    return chunk.sheets_of(start, end) if start >= 0 else (chunk.page_start, chunk.page_end)
 
 
 @dataclass(frozen=True)
@@ -16,10 +24,22 @@ class Citation:
     passage: Passage
     quote: str
 
+    @property
+    def sheets(self) -> tuple[int, int]:
+        """The PDF sheets the quote stands on; the passage's own when the quote is not found in it."""
+        return quote_sheets(self.passage.chunk, self.quote)
+
+    @property
+    def printed_pages(self) -> str:
+        """The printed pages of the quote: "p. 12", or "pp. 3–4" for a sentence that runs onto the next page."""
+        return self.passage.chunk.printed_pages(*self.sheets)
+
     def to_dict(self) -> dict[str, Any]:
         c = self.passage.chunk
+        first, last = self.sheets
         return {"n": self.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
-                "page_start": c.page_start, "page_end": c.page_end, "section": c.section,
+                "page_start": c.page_start, "page_end": c.page_end, "quote_page_start": first,
+                "quote_page_end": last, "printed_pages": self.printed_pages, "section": c.section,
                 "quote": self.quote, "url": c.url, "jurisdiction": c.jurisdiction}
 
 

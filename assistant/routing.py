@@ -187,7 +187,9 @@ class Router:
             return True
         counts = self.uses.get(distinctive[0], {})
         total = sum(counts.values())
-        return total == 0 or sum(counts.get(d, 0) for d in matched) / total >= MIN_OWN_SHARE
+        # the title itself is one use in its document: a few chunks more or less do not decide it
+        own = sum(counts.get(d, 0) for d in matched) + len(matched)
+        return total == 0 or own / (total + len(matched)) >= MIN_OWN_SHARE
 
 
 def _name_runs(question: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.chunk import sentence_spans
+from ingest.sentences import sentence_spans
 
 _BARE_MARKER = re.compile(r"^(\(?[0-9a-z]{1,4}[.)]|\([0-9a-z]{1,4}\))$")
 # a list number that opens the next item but was left at the end of a sentence ("… systems. 5.")
@@ -32,6 +32,18 @@ def sentences(text: str) -> list[str]:
         else:
             merged.append(piece)
     return [_TRAILING_MARKER.sub("", m) for m in merged]
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int]:
+    """Where `quote` stands in `text` (whitespace may differ): (start, end), or (-1, -1) when it does not."""
+    quote = quote.strip()
+    if not quote:
+        return -1, -1
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    match = re.search(r"\s+".join(re.escape(w) for w in quote.split()), text)
+    return (match.start(), match.end()) if match else (-1, -1)
 
 
 def content_words(text: str) -> list[str]:

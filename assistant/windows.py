@@ -19,6 +19,7 @@ from itertools import pairwise
 from assistant.diversity import section_unit
 from index.models import Passage
 from ingest.models import Chunk
+from ingest.pages import labels_of
 
 Neighbours = Callable[[Chunk], tuple[Chunk | None, Chunk | None]]
 BACKWARD, FORWARD = 0, 1
@@ -76,9 +77,13 @@ def provision_window(chunk: Chunk, neighbours: Neighbours, budget_words: int,
 def window_passage(passage: Passage, members: list[Chunk]) -> Passage:
     if len(members) == 1:
         return passage
-    chunk = replace(passage.chunk, text=joined(members), page_start=min(m.page_start for m in members),
-                    page_end=max(m.page_end for m in members), char_start=members[0].char_start,
-                    char_end=members[-1].char_end)
+    first, last = min(m.page_start for m in members), max(m.page_end for m in members)
+    labels = {sheet: label for m in members for sheet, label in zip(range(m.page_start, m.page_end + 1),
+                                                                    m.page_labels)}
+    # the joined text drops the chunks' repeated sentences, so their page breaks no longer point into it
+    chunk = replace(passage.chunk, text=joined(members), page_start=first, page_end=last,
+                    char_start=members[0].char_start, char_end=members[-1].char_end,
+                    page_labels=labels_of(labels, first, last), page_breaks=())
     return replace(passage, chunk=chunk, window=tuple(members))
 
 

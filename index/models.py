@@ -12,7 +12,8 @@ SEARCH_MODES = ("hybrid", "dense", "bm25")
 
 @dataclass(frozen=True)
 class Passage:
-    """A chunk as a search returns it: ranked and scored."""
+    """A chunk as a search returns it: ranked and scored. Its pages are the chunk's: `page_start`/`page_end` the
+    PDF sheets, `chunk.printed_pages()` the printed page numbers a citation shows."""
 
     chunk: Chunk
     score: float
@@ -33,7 +34,8 @@ class Passage:
         c = self.chunk
         return {
             "rank": self.rank, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title,
-            "page_start": c.page_start, "page_end": c.page_end, "section": c.section, "text": c.text,
+            "page_start": c.page_start, "page_end": c.page_end, "printed_pages": c.printed_pages(),
+            "section": c.section, "text": c.text,
             "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
             "kind": c.kind, "term": c.term, "window": [m.chunk_id for m in self.window],
         }

@@ -19,7 +19,9 @@ from index.embed import Embedder
 from index.fusion import convex_combination, reciprocal_rank_fusion
 from index.layout import IndexManifest, IndexMismatchError
 from index.models import SEARCH_MODES, Passage, SearchFilters
+from index.provision_order import in_document_order
 from index.term_match import promote_definitions
+from ingest.chunk import section_unit
 from ingest.models import Chunk
 from ingest.settings import Settings
 
@@ -97,7 +99,9 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: SearchFilters | None = None,
                depth: int = CANDIDATES, query_vector: np.ndarray | None = None) -> list[Passage]:
-        """The k best passages for `query`, best first, ranks from 1."""
+        """The k best passages for `query`, best first, ranks from 1; the paragraphs of a provision the query
+        names (every query word is in its section path) or whose scores tie read in document order
+        (`index/provision_order.py`)."""
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode '{mode}'; valid modes are: {', '.join(SEARCH_MODES)}")
         filters = filters if filters is not None and filters.active else None
@@ -108,8 +112,16 @@ class Searcher:
             vector = self.embedder.encode([query])[0] if query_vector is None else query_vector
             dense = self.dense_ranking(vector, depth, filters)
             ranked = dense if mode == "dense" else self._fuse(dense, self.bm25_ranking(query, depth, filters), vector)
-        ranked = self._definitions_first(query, ranked, filters)[:k]
+        asked = set(_WORD.findall(query.lower()))
+        ranked = in_document_order(self._definitions_first(query, ranked, filters)[:k], self._provision_of,
+                                   lambda unit: asked <= set(_WORD.findall(unit[1].lower())))
         return [Passage(self.chunks[row], score, rank) for rank, (row, score) in enumerate(ranked, start=1)]
+
+    def _provision_of(self, row: int) -> tuple[str, str] | None:
+        """The provision (document, unit) a text chunk belongs to; None for a definition or a chunk without one."""
+        chunk = self.chunks[row]
+        unit = section_unit(chunk.section) if chunk.kind == "text" else ""
+        return (chunk.doc_id, unit) if unit else None
 
     def _definitions_first(self, query: str, ranked: list[tuple[int, float]],
                            filters: SearchFilters | None) -> list[tuple[int, float]]:

@@ -5,23 +5,21 @@ long units split at paragraph, then sentence boundaries, with a small overlap.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ingest.models import Chunk, SourceEntry, make_chunk_id
-from ingest.structure import Block
+from ingest.pages import labels_of
+from ingest.sentences import sentence_spans
+from ingest.structure import Block, sheet_changes
 
 TokenCounter = Callable[[str], int]
 
 # Bumped whenever cleaning, structure or chunking changes what chunks a document yields: indexes rebuild.
-CHUNKER_VERSION = 5  # 3 and 4 were intermediate states of this branch
+CHUNKER_VERSION = 6  # 6: printed page labels and page breaks on chunks, abbreviations, OECD and OMB structure
 
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})
-_ABBREVIATIONS = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bSec)(?<!\bArt)(?<!\bU\.S)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)"
-_LEADING_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d\d\d\.)"  # `5. The provider…`: the number opens a sentence
-_SENTENCE_BOUNDARY = re.compile(
-    _ABBREVIATIONS + _LEADING_NUMBER + r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -53,17 +51,6 @@ class _Span:
     end: int
     tokens: int
     block: int
-
-
-def sentence_spans(text: str, offset: int) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, shifted by `offset`."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_BOUNDARY.finditer(text):
-        spans.append((offset + start, offset + match.start() + len(match.group(0).rstrip())))
-        start = match.end()
-    spans.append((offset + start, offset + len(text)))
-    return [(s, e) for s, e in spans if e > s]
 
 
 def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
@@ -152,7 +139,8 @@ def _units(blocks: list[Block]) -> Iterator[list[tuple[int, Block]]]:
 
 def _merge_tiny_units(units: list[list[tuple[int, Block]]], params: ChunkingParams,
                       count: TokenCounter) -> list[list[tuple[int, Block]]]:
-    """Fold a tiny unit into the next one when neither is a citable unit and they share a top section."""
+    """Fold a tiny unit into the next one when neither is a citable unit and they share a top section, or the
+    tiny one has no section (a cover page before the first heading)."""
     merged: list[list[tuple[int, Block]]] = []
     for unit in units:
         if merged:
@@ -160,7 +148,7 @@ def _merge_tiny_units(units: list[list[tuple[int, Block]]], params: ChunkingPara
             p_block, u_block = previous[-1][1], unit[-1][1]
             small = sum(count(b.text) for _, b in previous) < params.min_tokens
             if (small and p_block.unit_kind not in CITABLE_UNITS and u_block.unit_kind not in CITABLE_UNITS
-                    and p_block.path[:1] == u_block.path[:1]):
+                    and (p_block.path[:1] == u_block.path[:1] or not p_block.path)):
                 merged[-1] = previous + unit
                 continue
         merged.append(unit)
@@ -176,9 +164,25 @@ def _section(blocks: list[Block]) -> str:
     return f"{path} > {span}" if path else span
 
 
+_ONE_MARKER = r"(?:Sec\. \d{1,2}(?:\.\d{1,2})?)?\d{0,3}(?:\([0-9A-Za-z]{1,5}\))*"
+_MARKER = re.compile(rf"{_ONE_MARKER}(?:–{_ONE_MARKER})?")
+
+
+def section_unit(section: str) -> str:
+    """The structural unit of a section path, without the paragraph marker that `_section` appends
+    (`… > Article 5 … > 1(f)`, `… > 4.2 Ensuring Safe and Reliable AI > Sec. 4.2(a)(i)–(ii)`); a heading that
+    opens with a number (`5.1 Govern`) is part of the unit."""
+    parts = section.split(" > ")
+    if len(parts) > 1 and parts[-1] and _MARKER.fullmatch(parts[-1]):
+        parts = parts[:-1]
+    return " > ".join(parts)
+
+
 def chunk_blocks(entry: SourceEntry, blocks: list[Block], params: ChunkingParams,
-                 count: TokenCounter = estimate_tokens) -> tuple[str, list[Chunk]]:
-    """The document's cleaned text and its chunks; chunk text is always a slice of that text."""
+                 count: TokenCounter = estimate_tokens, labels: Mapping[int, str] | None = None
+                 ) -> tuple[str, list[Chunk]]:
+    """The document's cleaned text and its chunks; chunk text is always a slice of that text. `labels`: the
+    printed page number of each sheet, where the document prints one."""
     offsets: list[int] = []
     position = 0
     for block in blocks:
@@ -190,15 +194,17 @@ def chunk_blocks(entry: SourceEntry, blocks: list[Block], params: ChunkingParams
         for packed in _pack(_spans_of_unit(unit, offsets, text, params, count), params):
             start, end = packed[0].start, packed[-1].end
             first, last = blocks[packed[0].block], blocks[packed[-1].block]
-            covered = [blocks[i] for i in sorted({s.block for s in packed})]
-            section = _section(covered)
+            indexes = sorted({s.block for s in packed})
+            section = _section([blocks[i] for i in indexes])
             chunk_text = text[start:end]
+            page_start = first.page_at(start - offsets[packed[0].block])
+            page_end = last.page_at(end - 1 - offsets[packed[-1].block])
             chunks.append(Chunk(
                 chunk_id=make_chunk_id(entry.id, section, chunk_text),
                 doc_id=entry.id, title=entry.title, jurisdiction=entry.jurisdiction,
-                page_start=first.page_at(start - offsets[packed[0].block]),
-                page_end=last.page_at(end - 1 - offsets[packed[-1].block]),
+                page_start=page_start, page_end=page_end,
                 section=section, char_start=start, char_end=end, text=chunk_text,
-                url=entry.url, issuer=entry.issuer,
+                url=entry.url, issuer=entry.issuer, page_labels=labels_of(labels or {}, page_start, page_end),
+                page_breaks=sheet_changes([(blocks[i], offsets[i]) for i in indexes], start, end),
             ))
     return text, chunks

@@ -18,6 +18,8 @@ _FURNITURE_PATTERNS = [
     re.compile(r"^[ivxlc]{1,5}$"),  # roman page numbers of front matter
     re.compile(r"^.{0,120}?(\.\s?){6,}\s*\d*$"),  # table-of-contents entries with dot leaders
 ]
+_CONTENTS_ENTRY = re.compile(r"^(.{3,160}?)\s*(?:\.\s?){6,}\s*\d{0,3}$")  # "Enable AI Adoption ....... 5"
+_CONTENTS_HEADER = re.compile(r"^(?:Table of )?Contents$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _FOOTNOTE_START = re.compile(r"^\(\d{1,3}\)\s")
 _SPACE_RUN = re.compile(r"[ \t\u00a0]+")
@@ -58,12 +60,40 @@ def recurring_edge_lines(pages: list[list[str]], share: float = 0.5) -> set[str]
     return {shape for shape, n in counts.items() if n >= share * len(pages)}
 
 
+def _contents_line(lines: list[str], i: int) -> bool:
+    """A table-of-contents line without dot leaders: the contents' own header, or the first line of an entry
+    wrapped onto a line that has them."""
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if not _CONTENTS_ENTRY.match(following):
+        return False
+    previous = lines[i - 1].strip() if i else ""
+    return bool(_CONTENTS_HEADER.match(lines[i].strip()) or _CONTENTS_ENTRY.match(previous))
+
+
+def contents_titles(pages: list[list[str]]) -> frozenset[str]:
+    """The titles a table of contents lists with dot leaders (`Enable AI Adoption ....... 5`), spaced as
+    `fix_spacing` spaces body lines; an entry wrapped onto a second line is joined."""
+    titles: set[str] = set()
+    for lines in pages:
+        pending = ""
+        after_entry = False
+        for raw in lines:
+            line = fix_spacing(raw)
+            entry = _CONTENTS_ENTRY.match(line)
+            if entry:
+                titles.add(f"{pending} {entry.group(1)}".strip())
+            pending = line if after_entry and not entry else ""
+            after_entry = bool(entry)
+    return frozenset(titles)
+
+
 def strip_page_furniture(lines: list[str], recurring: set[str]) -> list[str]:
-    """Drop furniture lines; a footnote block that follows a dropped footer is dropped with it."""
+    """Drop furniture lines and table-of-contents lines; a footnote block that follows a dropped footer is
+    dropped with it."""
     kept: list[str] = []
     dropped_footer_at: int | None = None
     for i, line in enumerate(lines):
-        if is_furniture(line) or _line_shape(line) in recurring:
+        if is_furniture(line) or _line_shape(line) in recurring or _contents_line(lines, i):
             if i >= len(lines) // 2:
                 dropped_footer_at = len(kept)
             continue

@@ -8,10 +8,12 @@ EO 14110 Sec. 3, OMB M-25-21 Section 5, the OECD Recommendation's terms) becomes
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.models import Chunk, SourceEntry, make_chunk_id
-from ingest.structure import Block
+from ingest.pages import labels_of
+from ingest.structure import Block, sheet_changes
 
 # Bumped whenever the definitions a document yields change: indexes rebuild.
 DEFINITIONS_VERSION = 1
@@ -50,7 +52,8 @@ def clean_term(raw: str) -> str:
     return " or ".join(names)
 
 
-def definition_chunks(entry: SourceEntry, blocks: list[Block]) -> list[Chunk]:
+def definition_chunks(entry: SourceEntry, blocks: list[Block], labels: Mapping[int, str] | None = None
+                      ) -> list[Chunk]:
     """One chunk per defined term of the document (none for a document without a known definitions unit).
     Offsets point into the same cleaned text as the document's other chunks; the page is where the definition
     starts; the section is the unit's path followed by the term."""
@@ -79,11 +82,16 @@ def definition_chunks(entry: SourceEntry, blocks: list[Block]) -> list[Chunk]:
         finish = begin + len(body)
         term = clean_term(match.group("term"))
         section = " > ".join((*blocks[first].path, term))
+        covering = [i for i in range(first, last + 1)
+                    if offsets[i] < finish and offsets[i] + len(blocks[i].text) >= begin]
+        page_start = _page(blocks, offsets, begin)
+        page_end = _page(blocks, offsets, finish - 1)
         chunks.append(Chunk(
             chunk_id=make_chunk_id(entry.id, section, body), doc_id=entry.id, title=entry.title,
-            jurisdiction=entry.jurisdiction, page_start=_page(blocks, offsets, begin),
-            page_end=_page(blocks, offsets, finish - 1), section=section, char_start=begin, char_end=finish,
-            text=body, url=entry.url, issuer=entry.issuer, kind="definition", term=term,
+            jurisdiction=entry.jurisdiction, page_start=page_start, page_end=page_end, section=section,
+            char_start=begin, char_end=finish, text=body, url=entry.url, issuer=entry.issuer, kind="definition",
+            term=term, page_labels=labels_of(labels or {}, page_start, page_end),
+            page_breaks=sheet_changes([(blocks[i], offsets[i]) for i in covering], begin, finish),
         ))
     return chunks
 

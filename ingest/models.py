@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.pages import page_reference
+
 JURISDICTIONS = ("eu", "us", "oecd", "japan", "g7", "unknown")
 # The nature of a document, as the manifest states it: a report on a plan must not read as the plan itself.
 INSTRUMENTS = ("binding law (regulation)", "executive order", "agency memorandum", "voluntary framework",
@@ -34,6 +36,7 @@ class Page:
 
     number: int
     text: str
+    label: str = ""  # the page number printed on it ("12", "iv", "88 FR 75223"); "" when none is known
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,41 @@ class Chunk:
     issuer: str = ""
     kind: str = "text"  # "text", or "definition" for one defined term of a definitions unit
     term: str = ""  # the defined term of a definition chunk
+    # page_start and page_end are PDF sheets (what `#page=N` opens); citations show the printed page instead
+    page_labels: tuple[str, ...] = ()  # printed page of each sheet page_start..page_end; () when none printed
+    page_breaks: tuple[tuple[int, int], ...] = ()  # (offset in text, sheet) where a new sheet begins
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Chunk:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        values["page_labels"] = tuple(values.get("page_labels", ()))
+        values["page_breaks"] = tuple((int(at), int(sheet)) for at, sheet in values.get("page_breaks", ()))
+        return cls(**values)
+
+    def sheets_of(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last sheet of `text[start:end]` (the chunk's own when it does not record its breaks)."""
+        if not self.page_breaks:
+            return self.page_start, self.page_end
+
+        def sheet_at(offset: int) -> int:
+            return max((sheet for at, sheet in self.page_breaks if at <= offset), default=self.page_start)
+
+        return sheet_at(start), sheet_at(max(start, end - 1))
+
+    def printed_pages(self, first: int | None = None, last: int | None = None) -> str:
+        """How a citation names sheets `first`..`last` (the chunk's own by default): "p. 12", "pp. 3–4",
+        "88 FR 75223"; a sheet without a printed number is named by its sheet number."""
+        first = self.page_start if first is None else first
+        last = self.page_end if last is None else last
+        return page_reference(self._label(first), self._label(last))
+
+    def _label(self, sheet: int) -> str:
+        index = sheet - self.page_start
+        label = self.page_labels[index] if 0 <= index < len(self.page_labels) else ""
+        return label or str(sheet)
 
     def to_langchain(self) -> Any:
         """This chunk as a LangChain `Document` (text as page_content, the rest as metadata)."""

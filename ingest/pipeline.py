@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ingest.chunk import ChunkingParams, TokenCounter, chunk_blocks, estimate_tokens
 from ingest.clean import (
+    contents_titles,
     fix_spacing,
     normalize_unicode,
     recurring_edge_lines,
@@ -63,10 +64,13 @@ def ingest_document(path: Path, entry: SourceEntry, params: ChunkingParams,
     if path.is_file():  # a missing file is reported by load_document
         limits.check_before_reading(path)
     document = load_document(path, entry)
+    listed = contents_titles([normalize_unicode(page.text).splitlines() for page in document.pages]) \
+        if document.kind == "pdf" else frozenset()
     blocks = build_blocks(clean_lines(document), markdown=document.kind == "markdown",
-                          blank_separates=document.kind != "pdf")
-    text, chunks = chunk_blocks(entry, blocks, params, count)
-    chunks += definition_chunks(entry, blocks)
+                          blank_separates=document.kind != "pdf", listed=listed)
+    labels = {page.number: page.label for page in document.pages if page.label}
+    text, chunks = chunk_blocks(entry, blocks, params, count, labels)
+    chunks += definition_chunks(entry, blocks, labels)
     warnings = []
     empty_pages = [p.number for p in document.pages if not p.text.strip()]
     if empty_pages:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant.writers.base import DraftSentence
+from ingest.sentences import sentence_spans
 
 # "[2]", "[1, 3]", "[2-4]", "[Passage 2]"; adjacent groups and a full stop after them belong to the sentence.
 _NUMBERS = r"(?:passages?\s*)?\d+(?:\s*(?:,|;|-|–|and)\s*(?:passages?\s*)?\d+)*"
@@ -22,10 +23,6 @@ _ONE_MARKER = re.compile(rf"\[({_NUMBERS})\]", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _EMPHASIS = re.compile(r"\*\*|__|^#+\s*")
 _SOURCES_LABEL = re.compile(r"^(?:sources?|references?|citations?|passages?)\s*:?\s*$", re.IGNORECASE)
-# A full stop ends a sentence before a capital, unless it ends an abbreviation or an initial ("U.S.", "Art.").
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z])")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.)+|\b(?:Art|Arts|Sec|Secs|e\.g|i\.e|etc|vs|cf|Mr|Ms|Dr|Inc|Ltd|Co|St|"
-                           r"Vol|Ch|Reg)\.)$")
 _RUNAWAY = re.compile(r"\n\s*(?:question|passages?)\s*:", re.IGNORECASE)
 MAX_LINES = 12  # an answer's lines; past them a model is enumerating labels, not answering
 _SHORT_OPENER = 2  # words of a lead like "Yes." or "No.": it opens the sentence that follows
@@ -124,14 +121,7 @@ def _numbers(markers: str, passage_count: int) -> tuple[int, ...]:
 def _split(segment: str) -> list[str]:
     """Sentences of a stretch of reply text, tidied: spaces before punctuation and doubled spaces removed."""
     text = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", segment)).strip()
-    pieces: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        if _ABBREVIATION.search(text[start:match.start()]):
-            continue
-        pieces.append(text[start:match.start()].strip())
-        start = match.end()
-    pieces.append(text[start:].strip())
+    pieces = [text[s:e].strip() for s, e in sentence_spans(text, semicolons=False)]
     merged: list[str] = []
     for piece in (p for p in pieces if p):
         if merged and len(merged[-1].split()) <= _SHORT_OPENER:

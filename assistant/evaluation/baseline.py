@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import time
 import uuid
@@ -33,6 +32,7 @@ from index.models import Passage, SearchFilters
 from ingest.corpus_status import sha256_file
 from ingest.manifest import load_manifest
 from ingest.models import Chunk, SourceEntry
+from ingest.sentences import sentence_spans
 from ingest.settings import Settings
 
 CHUNK_SIZE = 1000
@@ -40,7 +40,6 @@ CHUNK_OVERLAP = 200
 BASELINE_VERSION = 1  # bumped when what is stored, or how it is built, changes
 ANSWER_SENTENCES = 2
 BASELINE_WRITER = "first-two-sentences"  # the tutorial recipe: the top passage's first two sentences
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9])")
 
 
 class BaselineError(Exception):
@@ -140,7 +139,7 @@ def to_passage(document: Document, distance: float, rank: int) -> Passage:
 def first_sentences(text: str, n: int = ANSWER_SENTENCES) -> list[str]:
     """The first `n` sentences of a passage, whitespace collapsed."""
     flat = " ".join(text.split())
-    return [s for s in _SENTENCE_END.split(flat) if s][:n]
+    return [flat[s:e] for s, e in sentence_spans(flat, semicolons=False)][:n]
 
 
 @dataclass

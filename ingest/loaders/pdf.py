@@ -1,4 +1,4 @@
-"""PDF loader: text per page with pypdf, 1-based page numbers, the metadata title."""
+"""PDF loader: text per page with pypdf, 1-based sheet numbers with their printed labels, the metadata title."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from ingest.errors import IngestError
 from ingest.models import LoadedDocument, Page, SourceEntry
+from ingest.pages import printed_folios
 
 # pypdf logs a warning for every odd font or xref; the user gets one message per file from us instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -23,7 +24,9 @@ def load_pdf(path: Path, entry: SourceEntry) -> LoadedDocument:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(path, "PDF is encrypted with a password; decrypt it first")
-        pages = tuple(Page(i, page.extract_text() or "") for i, page in enumerate(reader.pages, start=1))
+        texts = [page.extract_text() or "" for page in reader.pages]
+        labels = _pdf_labels(reader) or printed_folios([text.splitlines() for text in texts])
+        pages = tuple(Page(i, text, label) for i, (text, label) in enumerate(zip(texts, labels), start=1))
         title = str(reader.metadata.title or "") if reader.metadata else ""
     except IngestError:
         raise
@@ -43,3 +46,8 @@ def load_pdf(path: Path, entry: SourceEntry) -> LoadedDocument:
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:200]
+def _pdf_labels(reader: PdfReader) -> list[str]:
+    """The page labels the PDF itself defines (`/PageLabels`: "i", "ii", "1", …); [] when it defines none."""
+    if "/PageLabels" not in reader.trailer["/Root"]:
+        return []
+    return list(reader.page_labels)

@@ -26,13 +26,21 @@ from ui.commands.search import search
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "corpus" / "eval" / "policyqa-eval.jsonl"
 EU_AI_ACT = "eu-ai-act-2024-1689"
-PASSAGE_KEYS = {"rank", "chunk_id", "doc_id", "title", "page_start", "page_end", "section", "text", "score",
+PASSAGE_KEYS = {"rank", "chunk_id", "doc_id", "title", "page_start", "page_end", "printed_pages", "section", "text",
+                "score",
                 "jurisdiction", "url", "kind", "term"}
 
 
 @pytest.fixture(scope="module")
 def searcher(built_settings: Settings, session_embedder: Embedder) -> Searcher:
     return Searcher.load(built_settings, session_embedder)
+
+
+def test_the_paragraphs_of_a_named_article_come_in_document_order(searcher: Searcher) -> None:
+    found = [p.chunk for p in searcher.search("Article 99 Penalties", k=10)]
+    article = [c for c in found if "Article 99 Penalties" in c.section and c.kind == "text"]
+    assert len(article) >= 3, [c.section for c in found]
+    assert [c.char_start for c in article] == sorted(c.char_start for c in article), [c.section for c in article]
 
 
 def test_emotion_recognition_in_the_workplace_ranks_article_5_of_the_ai_act_in_the_top_5(

@@ -101,3 +101,53 @@ def test_eu_ai_act_points_after_a_colon_ending_h_are_roman(shared_corpus: Path) 
     sections = {c.section for c in eu.chunks if "Article 5 Prohibited" in c.section}
     assert any("1(h)(i" in s for s in sections), sorted(sections)
     assert not any(s.endswith("> 1(i)") for s in sections)
+
+
+def test_action_plan_sections_come_from_its_contents_and_contents_lines_are_no_text(shared_corpus: Path) -> None:
+    plan = ingest(shared_corpus, "us-americas-ai-action-plan-2025")
+    labels = {part for c in plan.chunks for part in c.section.split(" > ")}
+    for title in ("Remove Red Tape and Onerous Regulation", "Invest in Biosecurity",
+                  "Pillar III: Lead in International AI Diplomacy and Security",  # wrapped in the body
+                  ("Create Streamlined Permitting for Data Centers, Semiconductor Manufacturing Facilities, and "
+                   "Energy Infrastructure while Guaranteeing Security")):
+        assert title in labels, sorted(labels)
+    assert "Pillar I: Accelerate AI Innovation > Enable AI Adoption" in chunk_with(
+        plan, "the bottleneck to harnessing AI’s full potential").section
+    assert not any("Table of Contents" in c.text for c in plan.chunks)
+    wrapped_entry = "Create Streamlined Permitting for Data Centers, Semiconductor Manufacturing"
+    assert all(c.section.endswith("while Guaranteeing Security") for c in plan.chunks if wrapped_entry in c.text)
+
+
+def test_omb_lettered_subsections_nest_in_numbered_sections(shared_corpus: Path) -> None:
+    omb = ingest(shared_corpus, "us-omb-m-25-21-2025")
+    assert chunk_with(omb, "Except as specifically noted, this memorandum applies").section == \
+        "1. SCOPE > a. Covered Agencies"
+    assert chunk_with(omb, "Within 180 days of").section.startswith(
+        "2. DRIVING AI INNOVATION > a. Developing Agency AI Strategies")
+    labels = {part for c in omb.chunks for part in c.section.split(" > ")}
+    assert {"OVERVIEW", "4. FOSTERING PUBLIC TRUST IN FEDERAL USE OF AI", "5. DEFINITIONS",
+            "b. Implementing Minimum Risk Management Practices for High-Impact AI"} <= labels
+    # roman points the scan reads as "1.", "m." or "v." break the sequence and are no headings
+    assert not any(label.startswith(("1. Implementing", "m. ", "v. ")) for label in labels), sorted(labels)
+
+
+@pytest.mark.parametrize("doc_id", ["oecd-ai-recommendation-2019", "oecd-ai-recommendation-2024"])
+def test_oecd_principles_each_have_their_own_section(shared_corpus: Path, doc_id: str) -> None:
+    oecd = ingest(shared_corpus, doc_id)
+    section_1 = "Section 1: Principles for responsible stewardship of trustworthy AI"
+    principles = [c.section for c in oecd.chunks if c.kind == "text" and c.section.startswith(f"{section_1} > 1.")]
+    assert {s.split(" > ")[1][:3] for s in principles} == {"1.1", "1.2", "1.3", "1.4", "1.5"}, principles
+    transparency = chunk_with(oecd, "to make stakeholders aware of their interactions with AI systems")
+    assert transparency.section == f"{section_1} > 1.3 Transparency and explainability"
+    assert chunk_with(oecd, "disseminate this Recommendation").section == "VI. INVITES"
+    assert not any(c.section.startswith("VIII.") and "principles" in c.text and "Committee" not in c.text
+                   for c in oecd.chunks), [c.section for c in oecd.chunks]
+
+
+def test_oecd_2024_page_text_after_the_recommendation_is_not_filed_under_its_last_clause(
+        shared_corpus: Path) -> None:
+    oecd = ingest(shared_corpus, "oecd-ai-recommendation-2024")
+    summary = chunk_with(oecd, "the first section sets out five complementary principles")
+    assert summary.section == "Scope of the Recommendation"
+    assert chunk_with(oecd, "Respect for the rule of law, human rights").section.endswith(
+        "> 1.2 Respect for the rule of law, human rights and democratic values, including fairness and privacy")

@@ -23,7 +23,7 @@ from ingest.settings import Settings, load_settings
 from ui.answer_service.protocol import AskOptions, socket_path
 from ui.answer_service.server import AnswerServer
 from ui.cli import main
-from ui.commands.ask import AskSession, format_answer, page_range
+from ui.commands.ask import AskSession, format_answer
 
 QUESTION = "What are the four functions of the AI RMF?"
 EU_ACT = "eu-ai-act-2024-1689"
@@ -153,11 +153,10 @@ def test_each_citation_shows_its_own_passage_and_pdf_page(built_settings: Settin
     for citation in shown.citations:
         c = citation.passage.chunk
         at = next(i for i, line in enumerate(lines) if line.startswith(f"[{citation.n}] "))
-        pages = page_range(c.page_start, c.page_end)
-        assert lines[at] == f"[{citation.n}] {c.title}, p. {pages}, {c.section}"
+        assert lines[at] == f"[{citation.n}] {c.title}, {citation.printed_pages}, {c.section}"
         assert lines[at + 1] == f"    “{citation.quote}”"
         if c.url.endswith(".pdf") or "/PDF/" in c.url:  # EUR-Lex serves the AI Act's PDF from a /PDF/ path
-            assert lines[at + 2] == f"    {c.url}#page={c.page_start}"
+            assert lines[at + 2] == f"    {c.url}#page={citation.sheets[0]}"
             pdf_links += 1
     assert pdf_links
 

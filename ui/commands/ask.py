@@ -52,13 +52,13 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
     if answer.abstained:
         lines.append("Closest passages:")
         for passage in answer.passages[:3]:
-            lines.append(f"  - {_reference(passage.chunk, kinds)}")
+            lines.append(f"  - {_reference(passage.chunk, passage.chunk.printed_pages(), kinds)}")
     for citation in answer.citations:
         c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
-        lines.append(f"[{citation.n}] {_reference(c, kinds)}")
+        lines.append(f"[{citation.n}] {_reference(c, citation.printed_pages, kinds)}")
         lines.append(f"    “{citation.quote}”")
         if c.url:
-            lines.append(f"    {page_link(c.url, c.page_start)}")
+            lines.append(f"    {page_link(c.url, citation.sheets[0])}")
     if not answer.abstained:
         lines.append(f"(support {answer.support:.2f}; {answer.timings_ms.get('total_ms', 0):.0f} ms)")
     return "\n".join(lines)
@@ -88,12 +88,6 @@ def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _reference(chunk: Chunk, kinds: Mapping[str, str]) -> str:
-    pages = page_range(chunk.page_start, chunk.page_end)
-    kind = kinds.get(chunk.doc_id, "")
-    return f"{chunk.title}{f' ({kind})' if kind else ''}, p. {pages}, {chunk.section or '(no section)'}"
-
-
 def document_kind(entry: Mapping[str, object]) -> str:
     """A document's instrument type and date from its manifest facts: "report, 2026-03-09"; "" when neither.
 
@@ -103,9 +97,11 @@ def document_kind(entry: Mapping[str, object]) -> str:
     return ", ".join(str(entry[key]) for key in ("instrument", "date") if entry.get(key))
 
 
-def page_range(start: int, end: int) -> str:
-    """"12" or "12–14"."""
-    return str(start) if start == end else f"{start}–{end}"
+def _reference(chunk: Chunk, printed: str, kinds: Mapping[str, str]) -> str:
+    """Title (with its instrument type and date), printed pages ("p. 12", "88 FR 75223") and section; the link
+    beneath opens the PDF sheet."""
+    kind = kinds.get(chunk.doc_id, "")
+    return f"{chunk.title}{f' ({kind})' if kind else ''}, {printed}, {chunk.section or '(no section)'}"
 
 
 def page_link(url: str, page: int) -> str:

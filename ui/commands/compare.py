@@ -29,7 +29,7 @@ from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
-from ingest.models import JURISDICTIONS
+from ingest.models import JURISDICTIONS, Chunk
 from ingest.settings import Settings
 
 NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan", "g7": "G7",
@@ -99,10 +99,10 @@ def _instruments(column: Column) -> str:
     return "; ".join(kinds) or "no indexed documents"
 
 
-def reference(column: Column, doc_id: str, page_start: int, page_end: int, section: str) -> str:
-    pages = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
-    kind = column.instrument_of(doc_id)
-    return f"{doc_id}{f' ({kind})' if kind else ''}, {pages}, {section or '(no section)'}"
+def reference(column: Column, chunk: Chunk, printed: str) -> str:
+    """Document, its instrument, the printed pages ("p. 12", "88 FR 75223") and the section."""
+    kind = column.instrument_of(chunk.doc_id)
+    return f"{chunk.doc_id}{f' ({kind})' if kind else ''}, {printed}, {chunk.section or '(no section)'}"
 
 
 def _lines(column: Column) -> list[str]:
@@ -111,13 +111,12 @@ def _lines(column: Column) -> list[str]:
         lines = [NOT_ADDRESSED + "."]
         if column.closest is not None:
             c = column.closest.chunk
-            lines.append(f"Closest passage: {reference(column, c.doc_id, c.page_start, c.page_end, c.section)}: "
+            lines.append(f"Closest passage: {reference(column, c, c.printed_pages())}: "
                          f"{excerpt(c.text)}")
         return lines
     lines = [s.text + "".join(f" [{n}]" for n in s.citations) for s in column.sentences]
     for citation in column.citations:
-        c = citation.passage.chunk
-        lines.append(f"[{citation.n}] {reference(column, c.doc_id, c.page_start, c.page_end, c.section)}")
+        lines.append(f"[{citation.n}] {reference(column, citation.passage.chunk, citation.printed_pages)}")
     return lines
 
 
@@ -200,12 +199,12 @@ def to_html(comparison: Comparison) -> str:
             body = f"<p class=none>{e(NOT_ADDRESSED)}.</p>"
             if column.closest is not None:
                 c = column.closest.chunk
-                body += (f"<p class=src>Closest passage: {e(reference(column, c.doc_id, c.page_start, c.page_end, c.section))}"
+                body += (f"<p class=src>Closest passage: {e(reference(column, c, c.printed_pages()))}"
                          f"</p><blockquote>{e(excerpt(c.text))}</blockquote>")
         else:
             body = "".join(f"<p>{e(s.text)} {''.join(f'<sup>[{n}]</sup>' for n in s.citations)}</p>"
                            for s in column.sentences)
-            body += "".join(f"<p class=src>[{cit.n}] {e(reference(column, cit.passage.chunk.doc_id, cit.passage.chunk.page_start, cit.passage.chunk.page_end, cit.passage.chunk.section))}</p>"
+            body += "".join(f"<p class=src>[{cit.n}] {e(reference(column, cit.passage.chunk, cit.printed_pages))}</p>"
                             for cit in column.citations)
         cells.append(f"<td>{body}</td>")
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>policyqa compare: {e(comparison.topic)}"

@@ -59,11 +59,9 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
 
 
 def format_passage(passage: Passage) -> str:
-    """Rank, score, title, pages and section on one line; a text excerpt indented below."""
+    """Rank, score, title, printed pages and section on one line; a text excerpt indented below."""
     chunk = passage.chunk
-    pages = (f"p. {chunk.page_start}" if chunk.page_start == chunk.page_end
-             else f"pp. {chunk.page_start}-{chunk.page_end}")
-    head = f"{passage.rank}. [{passage.score:.4f}] {chunk.title} ({chunk.doc_id}), {pages}"
+    head = f"{passage.rank}. [{passage.score:.4f}] {chunk.title} ({chunk.doc_id}), {chunk.printed_pages()}"
     if chunk.section:
         head += f" | {chunk.section}"
     return f"{head}\n   {excerpt(chunk.text)}\n"

@@ -101,8 +101,10 @@ class ChatHandlers:
             return (gr.skip(),) * 5 + (session,)
         session.focus = key
         kind = self.state.kind_of(citation.passage.chunk.doc_id)
-        return (sources_view(session, n), choices_view(session, n), citation_html(citation, kind),
-                page_view(self.state, citation.passage.chunk), copy_text(session), session)
+        # the PDF page the quote starts on, as the official link opens it
+        page = page_view(self.state, citation.passage.chunk, citation.sheets[0])
+        return (sources_view(session, n), choices_view(session, n), citation_html(citation, kind), page,
+                copy_text(session), session)
 
     @staticmethod
     def choose_copy(scope: str | None, session: ChatSession | None) -> tuple[str, ChatSession]:

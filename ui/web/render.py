@@ -9,11 +9,11 @@ Every piece of document text goes through `html.escape` (HTML components) or `ch
 
 from __future__ import annotations
 
-import re
 from html import escape
 from urllib.parse import urlparse
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, quote_sheets
+from assistant.text import quote_span
 from index.models import Passage
 from ingest.models import Chunk
 from ui.commands.ask import page_link
@@ -37,10 +37,9 @@ def chat_text(text: str) -> str:
     return "".join(out)
 
 
-def pages(chunk: Chunk) -> str:
-    if chunk.page_start == chunk.page_end:
-        return str(chunk.page_start)
-    return f"{chunk.page_start}–{chunk.page_end}"
+def pages(printed: str) -> str:
+    """"12", "3–4" or "88 FR 75223": printed pages ("p. 12") without their "p."."""
+    return printed.removeprefix("pp. ").removeprefix("p. ")
 
 
 def safe_url(url: str) -> str:
@@ -56,7 +55,7 @@ def source_line(chunk: Chunk) -> str:
     if chunk.issuer:
         facts.append(chunk.issuer)
     facts.append(jurisdiction_label(chunk.jurisdiction))
-    facts.append(f"p. {pages(chunk)}")
+    facts.append(chunk.printed_pages())
     if chunk.section:
         facts.append(chunk.section)
     return " · ".join(facts)
@@ -67,39 +66,28 @@ def jurisdiction_label(jurisdiction: str) -> str:
     return jurisdiction.upper() if len(jurisdiction) <= 4 else jurisdiction.title()
 
 
-def official_url(chunk: Chunk) -> str:
-    """The chunk's official source as a safe web link, opening a PDF at the chunk's first page; or "".
+def official_url(chunk: Chunk, sheet: int | None = None) -> str:
+    """The chunk's official source as a safe web link, opening a PDF at `sheet` (the chunk's first by default);
+    or "".
 
     >>> official_url(Chunk("c", "d", "t", "eu", 51, 52, "", 0, 1, "x", url="https://ex.org/act.pdf"))
     'https://ex.org/act.pdf#page=51'
     """
     url = safe_url(chunk.url)
-    return page_link(url, chunk.page_start) if url else ""
+    return page_link(url, chunk.page_start if sheet is None else sheet) if url else ""
 
 
 def highlighted(text: str, quote: str) -> str:
     """The passage text, escaped, with the quoted sentence inside `<mark>`; whitespace may differ."""
-    start, end = _find(text, quote)
+    start, end = quote_span(text, quote)
     if start < 0:
         return escape(text)
     return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
-def _find(text: str, quote: str) -> tuple[int, int]:
-    quote = quote.strip()
-    if not quote:
-        return -1, -1
-    at = text.find(quote)
-    if at >= 0:
-        return at, at + len(quote)
-    words = quote.split()
-    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return (match.start(), match.end()) if match else (-1, -1)
-
-
-def _facts_html(chunk: Chunk, kind: str = "") -> str:
+def _facts_html(chunk: Chunk, printed: str, kind: str = "") -> str:
     rows = [("Issuer", chunk.issuer), ("Jurisdiction", chunk.jurisdiction), ("Instrument", kind),
-            ("Page", pages(chunk)), ("Section", chunk.section)]
+            ("Page", pages(printed)), ("Section", chunk.section)]
     return "".join(f"<span class='pq-fact'><b>{label}:</b> {escape(value)}</span>"
                    for label, value in rows if value)
 
@@ -120,11 +108,12 @@ def sources_html(answer: Answer | None, selected: int | None = None, heading: st
 def _card(label: str, passage: Passage, quote: str, selected: bool = False, link: bool = False,
           kind: str = "") -> str:
     chunk = passage.chunk
+    first, last = quote_sheets(chunk, quote)  # the printed pages shown and the sheet linked are the quote's
     classes = "pq-source pq-selected" if selected else "pq-source"
-    tail = _link_html(official_url(chunk)) if link else ""
+    tail = _link_html(official_url(chunk, first)) if link else ""
     return (f"<div class='{classes}'><div class='pq-head'><span class='pq-n'>{escape(label)}</span> "
             f"<span class='pq-title'>{escape(chunk.title or chunk.doc_id)}</span></div>"
-            f"<div class='pq-facts'>{_facts_html(chunk, kind)}</div>"
+            f"<div class='pq-facts'>{_facts_html(chunk, chunk.printed_pages(first, last), kind)}</div>"
             f"<div class='pq-passage'>{highlighted(chunk.text, quote)}</div>{tail}</div>")
 
 
@@ -136,8 +125,8 @@ def _link_html(url: str) -> str:
 
 
 def citation_html(citation: Citation, kind: str = "") -> str:
-    """One opened citation: its facts (with `kind`, the document's instrument type and date), the whole passage
-    with the quote marked, the official link (at the passage's page for a PDF)."""
+    """One opened citation: its facts (the printed pages of the quote; with `kind`, the document's instrument
+    type and date), the whole passage with the quote marked, the official link (at the quote's PDF sheet)."""
     return _card(f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True, kind=kind)
 
 
@@ -150,7 +139,7 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, str]]:
 
 def _choice_label(citation: Citation) -> str:
     chunk = citation.passage.chunk
-    return f"[{citation.n}] {_short(chunk.title or chunk.doc_id)}, p. {pages(chunk)}"
+    return f"[{citation.n}] {_short(chunk.title or chunk.doc_id)}, {citation.printed_pages}"
 
 
 def _short(text: str, limit: int = 48) -> str:

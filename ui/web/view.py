@@ -47,10 +47,12 @@ def find_citation(session: ChatSession, key: str, n: int) -> Citation | None:
     return next((c for c in answer.citations if c.n == n), None) if answer is not None else None
 
 
-def page_view(state: AppState, chunk: Chunk) -> Any:
-    """The page image of a passage's first page, or the image hidden (not a PDF, or no such page)."""
+def page_view(state: AppState, chunk: Chunk, sheet: int | None = None) -> Any:
+    """The image of a PDF page of a passage (`sheet`, else its first), or the image hidden (not a PDF, or no
+    such page)."""
     file_name = state.file_of(chunk.doc_id)
-    image = state.renderer.render(file_name, chunk.page_start) if file_name else None
+    sheet = chunk.page_start if sheet is None else sheet
+    image = state.renderer.render(file_name, sheet) if file_name else None
     if image is None:
         return gr.update(**HIDDEN_PAGE)
-    return gr.update(value=image, visible=True, label=f"Page {chunk.page_start} of {file_name}")
+    return gr.update(value=image, visible=True, label=f"Page {sheet} of {file_name}")

@@ -3,6 +3,8 @@ linked to its official source at its page, abstentions said plainly."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.models import Answer, AnswerSentence
 from index.models import Passage
 from ui.web.render import (
@@ -68,7 +70,7 @@ def test_sources_panel_marks_the_opened_citation_and_names_its_answer(  # type: 
     first, second = panel.split("<div class='pq-source")[1:]
     assert "pq-selected" not in first and second.startswith(" pq-selected'") and "[2]" in second
     assert panel.startswith("<div class='pq-note'>Cited by answer 3: q</div>")
-    assert citation_choices(answer_of()) == [("[1] Act <b>One</b>, p. 4–5", "1")]
+    assert citation_choices(answer_of()) == [("[1] Act <b>One</b>, pp. 4–5", "1")]
 
 
 def test_abstention_shows_the_closest_passages(chunk_of) -> None:  # type: ignore[no-untyped-def]
@@ -76,3 +78,14 @@ def test_abstention_shows_the_closest_passages(chunk_of) -> None:  # type: ignor
                        passages=(Passage(chunk_of(), 0.2, 1),), abstained=True)
     assert "No answer: the closest passages." in sources_html(abstained)
     assert "Act &lt;b&gt;One" in sources_html(abstained)
+
+
+def test_a_citation_shows_the_printed_page_of_its_quote_and_links_the_pdf_sheet(  # type: ignore[no-untyped-def]
+        answer_of, chunk_of) -> None:
+    chunk = chunk_of()  # sheets 4–5; the quoted sentence starts on sheet 5, printed as page 13
+    at = chunk.text.index("The quoted")
+    printed = replace(chunk, page_labels=("12", "13"), page_breaks=((at, 5),))
+    citation = answer_of(chunks=(printed,)).citations[0]
+    assert citation_choices(answer_of(chunks=(printed,))) == [("[1] Act <b>One</b>, p. 13", "1")]
+    page = citation_html(citation)
+    assert "Page:</b> 13</span>" in page and "href='https://ex.org/a.pdf#page=5'" in page

@@ -124,7 +124,8 @@ class CompareHandlers:
         if citation is None:
             return gr.skip(), gr.skip()
         chunk = citation.passage.chunk
-        return citation_html(citation, self.state.kind_of(chunk.doc_id)), page_view(self.state, chunk)
+        return (citation_html(citation, self.state.kind_of(chunk.doc_id)),
+                page_view(self.state, chunk, citation.sheets[0]))
 
 
 def cited(comparison: Comparison, ref: str) -> Citation | None:
@@ -157,7 +158,7 @@ def _column_html(index: int, column: Column) -> str:
         if column.closest is not None:
             c = column.closest.chunk
             body += (f"<p class='pq-ref'><a href='#' data-ref='{index}-0'>Closest passage</a>: "
-                     f"{escape(reference(column, c.doc_id, c.page_start, c.page_end, c.section))}</p>")
+                     f"{escape(reference(column, c, c.printed_pages()))}</p>")
         return f"<div class='pq-column'>{head}{body}</div>"
     sentences = "".join(
         f"<p>{escape(s.text)} " + "".join(f"<a href='#' data-ref='{index}-{n}'>[{n}]</a>" for n in s.citations)
@@ -169,5 +170,4 @@ def _column_html(index: int, column: Column) -> str:
 
 
 def _cited_reference(column: Column, citation: Citation) -> str:
-    c = citation.passage.chunk
-    return reference(column, c.doc_id, c.page_start, c.page_end, c.section)
+    return reference(column, citation.passage.chunk, citation.printed_pages)
