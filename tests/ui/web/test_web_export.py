@@ -14,7 +14,7 @@ def test_answer_copies_with_how_it_was_made_and_numbered_references(  # type: ig
     assert text.startswith("The quoted sentence is here. [1]\n")
     assert "Note: Only part of the question is answered.\nFilters: none (all documents)\n" in text
     assert "Written by: extractive" in text
-    reference = "[1] Act <b>One</b> · Council · EU · p. 4–5 · Article 5 > 1(f) <https://ex.org/a.pdf#page=4>"
+    reference = "[1] Act <b>One</b> · Council · EU · pp. 4–5 · Article 5 > 1(f) <https://ex.org/a.pdf#page=4>"
     assert reference in text
     assert "“The quoted sentence is here.”" in text
 
