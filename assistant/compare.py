@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.cited_evidence import Evidence, EvidenceQuery, cited_evidence
 from assistant.models import AnswerSentence, Citation
 from index.models import Passage, SearchFilters
+from ingest.manifest import load_manifest
 from ingest.models import SourceEntry
 
 if TYPE_CHECKING:
@@ -137,3 +138,9 @@ def document_facts(searcher_documents: dict[str, Any], manifest: list[SourceEntr
             entry.instrument if entry else stored.get("instrument", ""),
             entry.date if entry else stored.get("date", ""))
     return facts
+
+
+def indexed_document_facts(assistant: Assistant) -> dict[str, DocumentFacts]:
+    """`document_facts` of the assistant's index, with the manifest its settings name read now (it may have
+    changed since the index was built)."""
+    return document_facts(assistant.searcher.manifest.documents, load_manifest(assistant.settings.manifest_path))

@@ -14,11 +14,10 @@ from pathlib import Path
 
 from bench_paths import REPO
 
-from assistant.compare import DEFAULT_JURISDICTIONS, compare, document_facts
+from assistant.compare import DEFAULT_JURISDICTIONS, compare, indexed_document_facts
 from assistant.evaluation.metrics import percentile
 from assistant.pipeline import Assistant
 from index.embed import use_query_threads
-from ingest.manifest import load_manifest
 from ingest.settings import load_settings
 
 TOPICS = ("human oversight", "transparency and explainability", "Chief AI Officers", "international cooperation",
@@ -34,7 +33,7 @@ def main() -> None:
     settings = load_settings(overrides={"data_dir": args.data_dir})
     started = time.perf_counter()
     assistant = Assistant.load(settings)
-    facts = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+    facts = indexed_document_facts(assistant)
     print(f"load\t{time.perf_counter() - started:.2f} s")
     compare(assistant, "warm-up", DEFAULT_JURISDICTIONS, facts)
     times = [compare(assistant, topic, DEFAULT_JURISDICTIONS, facts).elapsed_ms

@@ -16,13 +16,12 @@ from pathlib import Path
 
 from bench_paths import REPO
 
-from assistant.compare import document_facts
+from assistant.compare import indexed_document_facts
 from assistant.crosswalk_cache import cached_crosswalk
 from assistant.evaluation.metrics import percentile
 from assistant.frames import find_frame, frames_dir_of
 from assistant.pipeline import Assistant
 from index.embed import use_query_threads
-from ingest.manifest import load_manifest
 from ingest.settings import load_settings
 
 
@@ -36,7 +35,7 @@ def main() -> None:
     settings = load_settings(overrides={"data_dir": args.data_dir})
     started = time.perf_counter()
     assistant = Assistant.load(settings)
-    facts = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+    facts = indexed_document_facts(assistant)
     frame = find_frame(args.frame, frames_dir_of(settings.manifest_path))
     print(f"load\t{time.perf_counter() - started:.2f} s")
     cold, cached = [], []

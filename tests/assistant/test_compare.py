@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cited_evidence import topic_coverage
-from assistant.compare import NOT_ADDRESSED, compare, document_facts
+from assistant.compare import NOT_ADDRESSED, compare, indexed_document_facts
 from assistant.evaluation.compare_eval import cell_hit, load_compare_gold
 from assistant.pipeline import Assistant
 from ingest.loaders import load_document
@@ -24,7 +24,7 @@ FIVE = ("japan", "eu", "us", "oecd", "g7")
 
 @pytest.fixture(scope="module")
 def facts(assistant: Assistant) -> dict:
-    return document_facts(assistant.searcher.manifest.documents, load_manifest(MANIFEST))
+    return indexed_document_facts(assistant)
 
 
 def test_every_column_cites_only_its_own_jurisdiction(assistant: Assistant, facts: dict) -> None:

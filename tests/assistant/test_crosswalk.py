@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cited_evidence import terms_coverage
-from assistant.compare import document_facts
+from assistant.compare import indexed_document_facts
 from assistant.crosswalk import crosswalk, item_query
 from assistant.crosswalk_cache import cache_key, cached_crosswalk
 from assistant.evaluation.compare_eval import cell_hit
@@ -33,7 +33,7 @@ SMALL_FRAME = REPO / "tests" / "frames" / "small.toml"  # two OECD principles, t
 
 @pytest.fixture(scope="module")
 def facts(assistant: Assistant) -> dict:
-    return document_facts(assistant.searcher.manifest.documents, load_manifest(MANIFEST))
+    return indexed_document_facts(assistant)
 
 
 @pytest.fixture

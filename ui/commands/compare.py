@@ -21,14 +21,13 @@ from assistant.compare import (
     Column,
     Comparison,
     compare,
-    document_facts,
+    indexed_document_facts,
 )
 from assistant.evaluation.compare_eval import evaluate_compare, load_compare_gold
 from assistant.pipeline import Assistant
 from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.errors import ManifestError
-from ingest.manifest import load_manifest
 from ingest.models import JURISDICTIONS, Chunk
 from ingest.settings import Settings
 
@@ -65,7 +64,7 @@ def compare_command(settings: Settings, topic: str, jurisdictions: str, as_json:
     try:
         use_query_threads()  # one thread: two spin against any other busy process (README, Benchmarks)
         assistant = Assistant.load(settings)
-        documents = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+        documents = indexed_document_facts(assistant)
     except IndexNotBuiltError:
         click.echo(f"Error: no index in {settings.index_dir}: run `policyqa index build` first.", err=True)
         sys.exit(1)

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import click
 
-from assistant.compare import document_facts
+from assistant.compare import indexed_document_facts
 from assistant.crosswalk import BY, Crosswalk
 from assistant.crosswalk_cache import cached_crosswalk, cell_to_dict
 from assistant.frames import find_frame, frame_paths, frames_dir_of
 from assistant.pipeline import Assistant
 from index.embed import use_query_threads
-from ingest.manifest import load_manifest
 from ingest.settings import Settings
 from ui.crosswalk_report import to_csv, to_html, to_markdown, to_text
 
@@ -51,7 +50,7 @@ def crosswalk_command(settings: Settings, frame_name: str, by: str, out_dir: Pat
     frame = find_frame(frame_name, frames_dir)
     use_query_threads()  # one thread: two spin against any other busy process (README, Benchmarks)
     assistant = Assistant.load(settings)
-    documents = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+    documents = indexed_document_facts(assistant)
     if eval_file is not None:
         from assistant.evaluation.crosswalk_eval import evaluate_crosswalk, load_crosswalk_gold
 

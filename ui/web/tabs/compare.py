@@ -21,11 +21,10 @@ from assistant.compare import (
     Column,
     Comparison,
     compare,
-    document_facts,
+    indexed_document_facts,
 )
 from assistant.models import Citation
 from ingest.errors import ManifestError
-from ingest.manifest import load_manifest
 from ui.commands.compare import NAMES, reference
 from ui.limits import QuestionTooLongError, check_question
 from ui.web.clicks import ref_click_js
@@ -105,8 +104,7 @@ class CompareHandlers:
         try:
             check_question(topic, self.state.settings.max_question_chars)
             assistant = self.state.assistant
-            facts = document_facts(assistant.searcher.manifest.documents,
-                                   load_manifest(self.state.settings.manifest_path))
+            facts = indexed_document_facts(assistant)
             order = [j for j in OFFERED if j in jurisdictions]
             comparison = compare(assistant, topic, tuple(order), facts)
         except (QuestionTooLongError, ManifestError, ValueError) as exc:

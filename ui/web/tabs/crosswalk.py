@@ -15,12 +15,11 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.compare import document_facts
+from assistant.compare import indexed_document_facts
 from assistant.crosswalk import BY, Crosswalk
 from assistant.crosswalk_cache import cached_crosswalk
 from assistant.frames import FrameError, find_frame, frame_paths, frames_dir_of
 from ingest.errors import ManifestError
-from ingest.manifest import load_manifest
 from ui.crosswalk_report import HEATMAP_CSS, cell_html, heatmap_table
 from ui.web.clicks import ref_click_js
 from ui.web.render import chat_text
@@ -107,7 +106,7 @@ class CrosswalkHandlers:
         try:
             frame = find_frame(frame_name or DEFAULT_FRAME, frames_dir_of(settings.manifest_path))
             assistant = self.state.assistant
-            facts = document_facts(assistant.searcher.manifest.documents, load_manifest(settings.manifest_path))
+            facts = indexed_document_facts(assistant)
             walk = cached_crosswalk(assistant, frame, facts, by if by in BY else BY[0],
                                     settings.data_dir / "crosswalk")
         except (FrameError, ManifestError, ValueError) as exc:
