@@ -28,7 +28,7 @@ from assistant.writers.base import Draft, TokenSink, Writer, WriteRequest
 from assistant.writers.extractive import list_items
 from assistant.writers.factory import WRITERS, create_writer
 from index.embed import Embedder, resolve_model_path
-from index.models import Passage, SearchFilters
+from index.models import Passage, SearchFilters, shown_chunk_ids
 from index.search import Searcher
 from ingest.models import Chunk
 from ingest.settings import DEFAULT_EMBEDDER, Settings
@@ -133,7 +133,7 @@ class Assistant:
         passages = self._ranked(query, query_vector, k, filters)
         if route is not None:
             first = self._ranked(query, query_vector, k, route.filters(filters))
-            present = frozenset().union(*(p.chunk_ids for p in first))
+            present = shown_chunk_ids(first)
             passages = (first + [p for p in passages if not p.chunk_ids & present])[:k]
         if intent is not None and intent.kind == "list":
             passages = self.with_enumeration(query, passages)
@@ -184,7 +184,7 @@ class Assistant:
         index = max(listing, key=lambda i: (len(wanted & stems_of(passages[i].chunk.section, passages[i].chunk.text)),
                                             -i))
         passage = passages[index]
-        present = frozenset().union(*(p.chunk_ids for p in passages))
+        present = shown_chunk_ids(passages)
         return passages + [Passage(c, passage.score, passage.rank) for c in self._provision_chunks(passage.chunk)
                            if c.chunk_id not in present]
 
@@ -268,7 +268,7 @@ class Assistant:
         when the passages found are on topic but hold no such fact; the new passages join the first ones."""
         hint = FACT_WORDING.get(request.intent.kind, "")
         extra = self.retrieve(f"{request.question} {hint}", k, filters, request.intent, route)
-        present = frozenset().union(*(p.chunk_ids for p in request.passages))
+        present = shown_chunk_ids(request.passages)
         fresh = [p for p in extra if not p.chunk_ids & present]
         merged = [p for pair in zip(request.passages, fresh) for p in pair]
         merged += list(request.passages[len(merged) // 2:]) + fresh[len(merged) // 2:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -39,6 +40,11 @@ class Passage:
             "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
             "kind": c.kind, "term": c.term, "window": [m.chunk_id for m in self.window],
         }
+
+
+def shown_chunk_ids(passages: Iterable[Passage]) -> frozenset[str]:
+    """The ids of every chunk these passages show, their windows' chunks included."""
+    return frozenset().union(*(p.chunk_ids for p in passages))
 
 
 @dataclass(frozen=True)

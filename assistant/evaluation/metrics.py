@@ -26,7 +26,7 @@ from assistant.evaluation.matching import normalize_for_matching, passage_matche
 from assistant.facts import fact_in
 from assistant.models import Answer, Citation
 from assistant.support import unstated_facts
-from index.models import Passage
+from index.models import Passage, shown_chunk_ids
 
 CUTOFF = 10
 HIT_KS = (1, 3, 5, 10)
@@ -199,7 +199,7 @@ def citation_precision(citations: Sequence[Citation], evidence: Sequence[Evidenc
 
 def citations_not_in_passages(answer: Answer) -> int:
     """Citations whose chunk is not among the passages the answer was given: must always be 0."""
-    given = frozenset().union(*(p.chunk_ids for p in answer.passages))
+    given = shown_chunk_ids(answer.passages)
     return sum(1 for c in answer.citations if c.passage.chunk.chunk_id not in given)
 
 
