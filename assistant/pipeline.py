@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.abstention import AbstentionPolicy, EvidenceSignals, decide
+from assistant.abstention import AbstentionPolicy, Decision, EvidenceSignals, decide
 from assistant.conversation import Conversation, mentioned_jurisdictions
 from assistant.diversity import diversify, section_unit
+from assistant.document_questions import StatingLine, document_fact_asked, stating_lines
 from assistant.evidence import evidence_signals, fact_found, stems_of, topic_stems
 from assistant.models import Answer
 from assistant.question import QuestionIntent, analyse
@@ -24,7 +25,7 @@ from assistant.rerank import Reranker, create_reranker
 from assistant.routing import Route, Router
 from assistant.support import CheckedAnswer, check_citations
 from assistant.windows import widen
-from assistant.writers.base import Draft, TokenSink, Writer, WriteRequest
+from assistant.writers.base import Draft, DraftSentence, TokenSink, Writer, WriteRequest
 from assistant.writers.extractive import list_items
 from assistant.writers.factory import WRITERS, create_writer
 from index.embed import Embedder, resolve_model_path
@@ -236,15 +237,25 @@ class Assistant:
         if route is not None:
             answer = replace(answer, searched_in=route.places)
         passages = self.retrieve(standalone, k, filters, intent, route, query_vector)
+        lines = self.document_lines(standalone, filters)
+        if lines:  # the document's own dating or signing lines answer, ahead of what the search ranked
+            first = [Passage(line.chunk, passages[0].score if passages else 1.0) for line in lines]
+            present = shown_chunk_ids(first)
+            passages = [p.with_rank(rank) for rank, p in enumerate(
+                (first + [p for p in passages if not p.chunk_ids & present])[:k], start=1)]
         lap("retrieve_ms")
         request = WriteRequest(standalone, intent, tuple(passages))
         drafted = self.writer("extractive").write(request)
-        if fact_found(request, drafted) is False:
+        if lines:
+            drafted = Draft(tuple(DraftSentence(line.quote, (n,), display=line.shown)
+                                  for n, line in enumerate(lines, start=1)),
+                            drafted.writer, best_score=drafted.best_score)
+        elif fact_found(request, drafted) is False:
             request, drafted = self.seek_fact(request, k, filters, route)
             passages = list(request.passages)
         signals = self.signals(request, drafted, filters)
         policy = self.abstention
-        decision = decide(signals, intent.kind, policy)
+        decision = Decision(abstain=False) if lines else decide(signals, intent.kind, policy)
         answer = replace(answer, passages=tuple(passages),
                          evidence={**signals.to_dict(), "strength": policy.strength(signals)})
         lap("select_ms")
@@ -261,6 +272,27 @@ class Assistant:
             answer = self._write_guarded(answer, generator, request, drafted, on_token)
             lap("generate_ms")
         return self._finish(answer, conversation)
+
+    def document_lines(self, question: str, filters: SearchFilters | None) -> list[StatingLine]:
+        """For a question about a named document itself ("When was EO 14179 signed?", "Who wrote the report?"),
+        the sentences of that document stating the date or issuer its manifest gives; empty for other questions."""
+        asked = document_fact_asked(question)
+        if asked is None:
+            return []
+        if self.router is None:
+            self.router = Router.from_chunks(self.searcher.chunks)
+        route = self.router.route(asked.subject)
+        if route is None or route.sections:
+            return []
+        lines: list[StatingLine] = []
+        for doc_id in sorted(route.doc_ids):
+            record = self.searcher.manifest.documents.get(doc_id)
+            if record is None:
+                continue
+            chunks = [c for c in map(self.searcher.chunk, record.chunk_ids)
+                      if c is not None and (filters is None or filters.accepts(c))]
+            lines += stating_lines(chunks, asked.fact, record.entry.get("date", ""), record.entry.get("issuer", ""))
+        return lines
 
     def seek_fact(self, request: WriteRequest, k: int, filters: SearchFilters | None,
                   route: Route | None = None) -> tuple[WriteRequest, Draft]:
