@@ -47,8 +47,9 @@ def tokenize(text: str) -> list[str]:
 
 
 def bm25_text(chunk: Chunk) -> str:
-    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+    """What BM25 indexes: the section path with the text, so "Article 5" finds the chunks of Article 5, and the
+    lead-in of the list the chunk opens inside."""
+    return "\n".join(part for part in (chunk.section, chunk.lead_in, chunk.text) if part)
 
 
 def indexed_tokens(text: str) -> list[str]:

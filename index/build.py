@@ -39,23 +39,26 @@ from ingest.settings import Settings
 # BuildLockedError is raised by the backends; the UI and the CLI know it by this module.
 __all__ = ["BuildLockedError", "BuildReport", "build_index", "embedding_text", "full_rebuild_reason"]
 
-EMBED_PREFIXES = ("none", "section", "title+section")
+EMBED_PREFIXES = ("none", "section", "title+section", "title+section+lead-in")
 
 
 def embedding_text(chunk: Chunk, prefix: str) -> str:
-    """The text the embedder sees for a chunk: its text, optionally after its title and section. A definition is
+    """The text the embedder sees for a chunk: its text, optionally after its title and section, and optionally
+    the lead-in of the list it opens inside (measured, not the default: README "Quality"). A definition is
     embedded as "term: definition" after the title: its section path adds nothing the term does not say."""
     if chunk.kind == "definition":
         if prefix not in EMBED_PREFIXES:
             raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
         body = f"{chunk.term}: {chunk.text}"
-        return f"{chunk.title}\n{body}" if prefix == "title+section" and chunk.title else body
+        return f"{chunk.title}\n{body}" if prefix.startswith("title+section") and chunk.title else body
     if prefix == "none":
         return chunk.text
     if prefix == "section":
         return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
     if prefix == "title+section":
         return "\n".join(part for part in (chunk.title, chunk.section, chunk.text) if part)
+    if prefix == "title+section+lead-in":
+        return "\n".join(part for part in (chunk.title, chunk.section, chunk.lead_in, chunk.text) if part)
     raise ValueError(f"unknown embed prefix '{prefix}'; valid prefixes are: {', '.join(EMBED_PREFIXES)}")
 
 

@@ -38,7 +38,7 @@ class Passage:
             "page_start": c.page_start, "page_end": c.page_end, "printed_pages": c.printed_pages(),
             "section": c.section, "text": c.text,
             "score": round(float(self.score), 6), "jurisdiction": c.jurisdiction, "url": c.url,
-            "kind": c.kind, "term": c.term, "window": [m.chunk_id for m in self.window],
+            "kind": c.kind, "term": c.term, "window": [m.chunk_id for m in self.window], "lead_in": c.lead_in,
         }
 
 

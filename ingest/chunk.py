@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.enumerations import lead_in_before
 from ingest.models import Chunk, SourceEntry, make_chunk_id
 from ingest.pages import labels_of
 from ingest.sentences import sentence_spans
@@ -16,7 +17,7 @@ from ingest.structure import Block, sheet_changes
 TokenCounter = Callable[[str], int]
 
 # Bumped whenever cleaning, structure or chunking changes what chunks a document yields: indexes rebuild.
-CHUNKER_VERSION = 6  # 6: printed page labels and page breaks on chunks, abbreviations, OECD and OMB structure
+CHUNKER_VERSION = 7  # 7: the lead-in of the list a chunk opens inside; 6: printed page labels, OECD and OMB structure
 
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})
@@ -207,4 +208,17 @@ def chunk_blocks(entry: SourceEntry, blocks: list[Block], params: ChunkingParams
                 url=entry.url, issuer=entry.issuer, page_labels=labels_of(labels or {}, page_start, page_end),
                 page_breaks=sheet_changes([(blocks[i], offsets[i]) for i in indexes], start, end),
             ))
-    return text, chunks
+    return text, with_lead_ins(text, chunks)
+
+
+def with_lead_ins(text: str, chunks: list[Chunk]) -> list[Chunk]:
+    """The chunks, each that opens inside a list carrying the list's lead-in from the text of its provision before
+    it (`section_unit`: EO 14110's "(B)" is a unit of its own, but its lead-in ends the text of Sec. 4.2(a)(i))."""
+    result: list[Chunk] = []
+    unit, unit_start = None, 0
+    for chunk in chunks:
+        if section_unit(chunk.section) != unit:
+            unit, unit_start = section_unit(chunk.section), chunk.char_start
+        lead_in = lead_in_before(text[unit_start:chunk.char_start], chunk.text)
+        result.append(replace(chunk, lead_in=lead_in) if lead_in else chunk)
+    return result

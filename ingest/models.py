@@ -70,6 +70,7 @@ class Chunk:
     # page_start and page_end are PDF sheets (what `#page=N` opens); citations show the printed page instead
     page_labels: tuple[str, ...] = ()  # printed page of each sheet page_start..page_end; () when none printed
     page_breaks: tuple[tuple[int, int], ...] = ()  # (offset in text, sheet) where a new sheet begins
+    lead_in: str = ""  # the sentence that says what the list this chunk opens inside is ("… applies to:")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

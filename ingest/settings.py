@@ -25,7 +25,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "vector_store": ("flat", "hnsw", "pgvector"),
     "pg_lexical": ("bm25", "fts"),
     "fusion": ("rrf", "convex"),
-    "embed_prefix": ("none", "section", "title+section"),
+    "embed_prefix": ("none", "section", "title+section", "title+section+lead-in"),
     "search_mode": ("hybrid", "dense", "bm25"),
     "generator": ("extractive", "llm"),
 }
@@ -51,7 +51,7 @@ class Settings:
     chunk_max_tokens: int = 230
     chunk_overlap_tokens: int = 24
     chunk_min_tokens: int = 40
-    embed_prefix: str = "title+section"  # what is embedded before the chunk text: none, section, title+section
+    embed_prefix: str = "title+section"  # what is embedded before the chunk text (EMBED_PREFIXES in index.build)
     search_mode: str = "hybrid"
     fusion: str = "convex"  # how hybrid search fuses dense and BM25: "convex" or "rrf"
     fusion_alpha: float = 0.7  # weight of the dense score in the convex fusion

@@ -222,3 +222,16 @@ def test_a_server_serves_the_index_version_a_build_publishes(
     assert server.answered == 1 and server.index_version == "rebuilt"
 
 
+
+
+def test_a_quoted_list_item_is_printed_with_the_lead_in_of_its_list(built_settings: Settings,
+                                                                     session_embedder: Embedder) -> None:
+    assistant = Assistant.load(built_settings, embedder=session_embedder)
+    answer = assistant.ask("Which AI practices does Article 5 of the EU AI Act prohibit?")
+    lines = format_answer(answer).splitlines()
+    items = [c for c in answer.citations if c.passage.chunk.lead_in]
+    assert items, "no cited passage of Article 5 opens inside its list"
+    for citation in items:
+        at = lines.index(next(line for line in lines if line.startswith(f"[{citation.n}] ")))
+        assert lines[at + 1] == "    in the list “1. The following AI practices shall be prohibited:”"
+        assert lines[at + 2] == f"    “{citation.quote}”"

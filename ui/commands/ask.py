@@ -56,6 +56,8 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
     for citation in answer.citations:
         c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
         lines.append(f"[{citation.n}] {_reference(c, citation.printed_pages, kinds)}")
+        if c.lead_in:  # the quote is an item of a list whose lead-in stands before the passage
+            lines.append(f"    in the list “{c.lead_in}”")
         lines.append(f"    “{citation.quote}”")
         if c.url:
             lines.append(f"    {page_link(c.url, citation.sheets[0])}")

@@ -64,7 +64,8 @@ def format_passage(passage: Passage) -> str:
     head = f"{passage.rank}. [{passage.score:.4f}] {chunk.title} ({chunk.doc_id}), {chunk.printed_pages()}"
     if chunk.section:
         head += f" | {chunk.section}"
-    return f"{head}\n   {excerpt(chunk.text)}\n"
+    context = f"\n   in the list “{chunk.lead_in}”" if chunk.lead_in else ""
+    return f"{head}{context}\n   {excerpt(chunk.text)}\n"
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -114,7 +114,14 @@ def _card(label: str, passage: Passage, quote: str, selected: bool = False, link
     return (f"<div class='{classes}'><div class='pq-head'><span class='pq-n'>{escape(label)}</span> "
             f"<span class='pq-title'>{escape(chunk.title or chunk.doc_id)}</span></div>"
             f"<div class='pq-facts'>{_facts_html(chunk, chunk.printed_pages(first, last), kind)}</div>"
-            f"<div class='pq-passage'>{highlighted(chunk.text, quote)}</div>{tail}</div>")
+            f"{_lead_in_html(chunk)}<div class='pq-passage'>{highlighted(chunk.text, quote)}</div>{tail}</div>")
+
+
+def _lead_in_html(chunk: Chunk) -> str:
+    """The lead-in of the list the passage opens inside, so its items read with what they are items of."""
+    if not chunk.lead_in:
+        return ""
+    return f"<div class='pq-lead-in'>in the list “{escape(chunk.lead_in)}”</div>"
 
 
 def _link_html(url: str) -> str:

@@ -89,3 +89,12 @@ def test_a_citation_shows_the_printed_page_of_its_quote_and_links_the_pdf_sheet(
     assert citation_choices(answer_of(chunks=(printed,))) == [("[1] Act <b>One</b>, p. 13", "1")]
     page = citation_html(citation)
     assert "Page:</b> 13</span>" in page and "href='https://ex.org/a.pdf#page=5'" in page
+
+
+def test_a_source_card_shows_the_escaped_lead_in_of_the_list_its_passage_opens_inside(  # type: ignore[no-untyped-def]
+        answer_of, chunk_of) -> None:
+    item = replace(chunk_of(text="(f) authorised representatives of providers;"),
+                               lead_in="1. This <b>Regulation</b> applies to:")
+    panel = sources_html(answer_of(chunks=(item,)))
+    assert "in the list “1. This &lt;b&gt;Regulation&lt;/b&gt; applies to:”" in panel
+    assert "pq-lead-in" not in sources_html(answer_of(chunks=(chunk_of(text="Plain text."),)))

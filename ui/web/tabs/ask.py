@@ -44,6 +44,7 @@ PANEL_CSS = """
 .pq-passage { white-space: pre-wrap; font-size: 0.9em; line-height: 1.45; max-height: 18em;
                overflow-y: auto; }
 .pq-selected .pq-passage { max-height: none; }
+.pq-lead-in { font-size: 0.85em; font-style: italic; color: var(--body-text-color-subdued); margin-bottom: 4px; }
 .pq-passage mark { background: #ffe066; color: #1a1a1a; padding: 0 2px; border-radius: 2px; }
 .pq-link { display: block; margin-top: 8px; font-size: 0.85em; word-break: break-all; }
 .pq-empty, .pq-note { color: var(--body-text-color-subdued); font-style: italic; padding: 6px 0; }
