@@ -3,7 +3,6 @@ record carry them, jurisdiction filters follow them, compare and crosswalk colum
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,34 +12,20 @@ from assistant.crosswalk import index_version, indexed_columns
 from assistant.pipeline import Assistant
 from index.build import build_index
 from index.embed import Embedder
-from index.layout import CACHE_FILE
 from index.models import SearchFilters
 from index.search import Searcher
 from ingest.corpus_files import files_to_ingest
 from ingest.fact_edits import save_fact_edit
 from ingest.settings import Settings
-from tests.conftest import MANIFEST
+from tests.conftest import ORDER_FACTS as FACTS
+from tests.conftest import order_corpus_settings
 
-UPLOADED = "removing-barriers.md"  # the corpus's EO 14179, as a user would upload it
-FACTS = {"title": "Executive Order 14179: Removing Barriers to American Leadership in AI",
-         "issuer": "The White House", "jurisdiction": "us", "instrument": "executive order",
-         "date": "2025-01-23", "url": "https://www.federalregister.gov/d/2025-02172"}
 QUERY = "revoke existing AI policies and directives that act as barriers to American AI innovation"
 
 
 @pytest.fixture
 def settings(tmp_path: Path, shared_corpus: Path, small_cache: Path, session_embedder: Embedder) -> Settings:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("g7-leaders-statement-hiroshima-ai-process-2023.md", "japan-ai-basic-plan-trustworthy-ai-2026.txt"):
-        shutil.copyfile(shared_corpus / name, corpus / name)
-    shutil.copyfile(shared_corpus / "us-eo-14179-2025.md", corpus / UPLOADED)
-    settings = Settings(corpus_dir=corpus, manifest_path=MANIFEST, data_dir=tmp_path / "data")
-    settings.data_dir.mkdir()
-    shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
-    report = build_index(settings, files_to_ingest(settings), embedder=session_embedder)
-    assert "removing-barriers" in report.added and not report.failures, report
-    return settings
+    return order_corpus_settings(tmp_path, shared_corpus, small_cache, session_embedder)
 
 
 def test_edited_facts_reach_chunks_records_and_filters_without_rebuilding(settings: Settings,

@@ -24,19 +24,16 @@ from ingest.fact_edits import (
 from ingest.manifest import load_manifest
 from ingest.settings import Settings
 from tests.conftest import MANIFEST
+from tests.conftest import ORDER_FACTS as FACTS
 
-ORDER = "us-eo-14179-2025.md"  # an executive order of the corpus, uploaded under another name
 UPLOADED = "removing-barriers.md"
-FACTS = {"title": "Executive Order 14179: Removing Barriers to American Leadership in AI",
-         "issuer": "The White House", "jurisdiction": "us", "instrument": "executive order",
-         "date": "2025-01-23", "url": "https://www.federalregister.gov/d/2025-02172"}
 
 
 @pytest.fixture
 def settings(tmp_path: Path, shared_corpus: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    shutil.copyfile(shared_corpus / ORDER, corpus / UPLOADED)
+    shutil.copyfile(shared_corpus / "us-eo-14179-2025.md", corpus / UPLOADED)
     shutil.copyfile(shared_corpus / "g7-leaders-statement-hiroshima-ai-process-2023.md",
                     corpus / "g7-leaders-statement-hiroshima-ai-process-2023.md")  # a manifest document
     return Settings(corpus_dir=corpus, manifest_path=MANIFEST, data_dir=tmp_path / "data")
