@@ -57,8 +57,8 @@ class FactEdit:
     """The facts a user set for one document; each replaces the inferred one (empty strings included)."""
 
     title: str
-    jurisdiction: str = "unknown"
     issuer: str = ""
+    jurisdiction: str = "unknown"
     instrument: str = ""
     date: str = ""
     url: str = ""

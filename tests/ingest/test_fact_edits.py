@@ -26,6 +26,7 @@ from ingest.settings import Settings
 from tests.conftest import MANIFEST
 from tests.conftest import ORDER_FACTS as FACTS
 
+pytestmark = pytest.mark.robustness  # the robustness suite: README "Tests"
 UPLOADED = "removing-barriers.md"
 
 
@@ -69,7 +70,7 @@ def test_a_second_save_replaces_the_first_and_changes_the_stamp(settings: Settin
 
     edits = read_fact_edits(settings.data_dir)
     assert edits["removing-barriers"].issuer == "" and edits["removing-barriers"].url == ""
-    assert edits["principles"] == FactEdit("OECD principles (my copy)", "oecd")
+    assert edits["principles"] == FactEdit("OECD principles (my copy)", jurisdiction="oecd")
     assert fact_edits_stamp(settings.data_dir) not in ("", first)
     assert sorted(p.name for p in settings.data_dir.iterdir()) == [FACTS_FILE, "document-facts.lock"]
 
@@ -97,7 +98,7 @@ def test_invalid_facts_are_refused_naming_each_field_and_nothing_is_saved(
 
 def test_empty_optional_facts_are_accepted_and_spaces_trimmed() -> None:
     edit = check_facts({"title": "  My order ", "jurisdiction": "", "date": "", "url": "", "instrument": ""})
-    assert edit == FactEdit("My order", "unknown")
+    assert edit == FactEdit("My order", jurisdiction="unknown")
 
 
 def test_a_default_corpus_document_is_not_editable(settings: Settings) -> None:

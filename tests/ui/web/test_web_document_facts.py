@@ -142,6 +142,7 @@ def test_an_upload_is_shown_first_and_its_edited_facts_reach_filters_citations_a
     expect(page.locator("#pq-facts-date :is(input, textarea)").first).to_have_value("2025-01-23")
 
 
+@pytest.mark.robustness
 def test_wrong_facts_are_refused_naming_each_field_and_the_default_corpus_is_not_offered(
         page: Page, small_app: Any) -> None:
     settings, url = small_app(uploaded=True)
@@ -170,6 +171,7 @@ def test_wrong_facts_are_refused_naming_each_field_and_the_default_corpus_is_not
     assert not (settings.data_dir / FACTS_FILE).exists()
 
 
+@pytest.mark.robustness
 def test_facts_carrying_markup_are_shown_as_text_and_never_run(page: Page, small_app: Any,
                                                                ask_question: Any) -> None:
     settings, url = small_app(uploaded=True)
