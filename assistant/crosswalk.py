@@ -173,8 +173,10 @@ def crosswalk(assistant: Assistant, frame: Frame, documents: dict[str, DocumentF
 
 def index_version(assistant: Assistant) -> str:
     """The index version the assistant searches: when it was built, and a digest of what it holds (each document's
-    file and chunks), so that a new build is a new version whatever backend stores it."""
+    file, chunks and jurisdiction), so that a new build, or a document's jurisdiction edited since (its columns
+    change), is a new version whatever backend stores it."""
     manifest = assistant.searcher.manifest
-    held = sorted((doc_id, r.sha256, len(r.chunk_ids)) for doc_id, r in manifest.documents.items())
+    held = sorted((doc_id, r.sha256, len(r.chunk_ids), str(r.entry.get("jurisdiction", "")))
+                  for doc_id, r in manifest.documents.items())
     digest = hashlib.sha256(json.dumps([manifest.built_at, manifest.model_id, held]).encode()).hexdigest()[:10]
     return f"{manifest.built_at} {digest}"

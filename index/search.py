@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +22,14 @@ from index.models import SEARCH_MODES, Passage, SearchFilters
 from index.provision_order import in_document_order
 from index.term_match import promote_definitions
 from ingest.chunk import section_unit
+from ingest.fact_edits import (
+    FactEdit,
+    edited_chunk,
+    edited_entry_dict,
+    fact_edits_stamp,
+    read_fact_edits,
+    with_facts_stamp,
+)
 from ingest.models import Chunk
 from ingest.settings import Settings
 
@@ -35,6 +43,24 @@ def _unit_of(section: str, kind: str) -> str | None:
     return next((part for part in section.split(" > ") if part.startswith(f"{kind} ")), None)
 
 
+class NothingMatches(Exception):
+    """No indexed document has the facts the filters ask for."""
+
+
+def with_edited_facts(manifest: IndexManifest, chunks: list[Chunk], edits: dict[str, FactEdit],
+                      ) -> tuple[IndexManifest, list[Chunk], frozenset[str]]:
+    """The index's documents and chunks with the facts users edited since it was built (`ingest.fact_edits`),
+    and the ids of the documents edited. A manifest document keeps the manifest's facts."""
+    edited = frozenset(doc_id for doc_id, record in manifest.documents.items()
+                       if doc_id in edits and not record.entry.get("sha256"))
+    if not edited:
+        return manifest, chunks, edited
+    documents = {doc_id: replace(record, entry=edited_entry_dict(record.entry, edits[doc_id]))
+                 if doc_id in edited else record for doc_id, record in manifest.documents.items()}
+    chunks = [edited_chunk(c, edits[c.doc_id]) if c.doc_id in edited else c for c in chunks]
+    return replace(manifest, documents=documents), chunks, edited
+
+
 @dataclass
 class Searcher:
     backend: RetrievalBackend
@@ -43,6 +69,9 @@ class Searcher:
     embedder: Embedder
     fusion: str = "convex"
     convex_alpha: float = 0.7
+    # documents whose facts a user edited since the index was built; `manifest` and `chunks` carry the edits
+    edited: frozenset[str] = field(default_factory=frozenset)
+    facts_stamp: str = ""  # `fact_edits_stamp` of the facts file the edits were read from
 
     def __post_init__(self) -> None:
         self.version = self.backend.version()
@@ -79,8 +108,30 @@ class Searcher:
                 "(fingerprint mismatch): run `policyqa index build` to rebuild it")
         if settings.fusion not in FUSIONS:
             raise ValueError(f"unknown fusion '{settings.fusion}'; valid fusions are: {', '.join(FUSIONS)}")
-        return cls(backend=backend, manifest=manifest, chunks=backend.chunks(), embedder=embedder,
-                   fusion=settings.fusion, convex_alpha=settings.fusion_alpha)
+        stamp = fact_edits_stamp(settings.data_dir)
+        edits = read_fact_edits(settings.data_dir)
+        manifest, chunks, edited = with_edited_facts(manifest, backend.chunks(), edits)
+        return cls(backend=backend, manifest=manifest, chunks=chunks, embedder=embedder, fusion=settings.fusion,
+                   convex_alpha=settings.fusion_alpha, edited=edited, facts_stamp=stamp)
+
+    @property
+    def facts_version(self) -> str:
+        """The index version and the edited facts read with it: changes when either does."""
+        return with_facts_stamp(self.version, self.facts_stamp)
+
+    def stored_filters(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters as the backend must apply them. It holds each document's jurisdiction as it was built, so
+        once a document's jurisdiction is edited a jurisdiction filter becomes one on the ids of the documents
+        that now have it; raises `NothingMatches` when none has."""
+        if filters is None or not filters.jurisdictions or not self.edited:
+            return filters
+        docs = {doc_id for doc_id, record in self.manifest.documents.items()
+                if record.entry.get("jurisdiction", "unknown") in filters.jurisdictions}
+        if filters.doc_ids:
+            docs &= filters.doc_ids
+        if not docs:  # an empty set of ids would restrict nothing
+            raise NothingMatches
+        return SearchFilters(doc_ids=frozenset(docs), sections=filters.sections)
 
     def _rows(self, ranked: Ranked) -> list[tuple[int, float]]:
         return [(self.row_of_chunk[chunk_id], score) for chunk_id, score in ranked if chunk_id in self.row_of_chunk]
@@ -88,10 +139,16 @@ class Searcher:
     def dense_ranking(self, query_vector: np.ndarray, depth: int,
                       filters: SearchFilters | None) -> list[tuple[int, float]]:
         """(row, score) of the `depth` nearest chunks the filters accept; the backend applies the filters."""
-        return self._rows(self.backend.dense(query_vector, depth, filters))
+        try:
+            return self._rows(self.backend.dense(query_vector, depth, self.stored_filters(filters)))
+        except NothingMatches:
+            return []
 
     def bm25_ranking(self, query: str, depth: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
-        return self._rows(self.backend.lexical(query, depth, filters))
+        try:
+            return self._rows(self.backend.lexical(query, depth, self.stored_filters(filters)))
+        except NothingMatches:
+            return []
 
     def lexical_scores(self, query: str, chunk_ids: list[str]) -> np.ndarray:
         """The lexical score of each of these chunks, as the lexical ranking scores them."""

@@ -129,3 +129,25 @@ def small_settings(tmp_path: Path, shared_corpus: Path, small_cache: Path) -> Se
     settings.data_dir.mkdir(parents=True)
     shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
     return settings
+
+
+# The corpus's EO 14179 under another name, as a user would upload it: the manifest does not list it.
+UPLOADED_ORDER = "removing-barriers.md"
+ORDER_FACTS = {"title": "Executive Order 14179: Removing Barriers to American Leadership in AI",
+               "issuer": "The White House", "jurisdiction": "us", "instrument": "executive order",
+               "date": "2025-01-23", "url": "https://www.federalregister.gov/d/2025-02172"}
+
+
+def order_corpus_settings(root: Path, shared_corpus: Path, small_cache: Path, embedder: Embedder,
+                          uploaded: bool = True) -> Settings:
+    """Settings over an index of the G7 statement and Japan's plan (embeddings from `small_cache`), with the
+    executive order among them as an uploaded file when `uploaded`."""
+    settings = Settings(corpus_dir=copy_documents(shared_corpus, root / "corpus", SMALL_FILES[:2]),
+                        manifest_path=MANIFEST, data_dir=root / "data")
+    if uploaded:
+        shutil.copyfile(shared_corpus / "us-eo-14179-2025.md", settings.corpus_dir / UPLOADED_ORDER)
+    settings.data_dir.mkdir(parents=True)
+    shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
+    report = build_index(settings, files_to_ingest(settings), embedder=embedder)
+    assert not report.failures, report
+    return settings

@@ -7,6 +7,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from index.models import Passage
 from ingest.corpus_files import files_to_ingest
 from ingest.models import Chunk
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from ui.answer_service.server import AnswerServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -185,3 +189,15 @@ def serve() -> Iterator[object]:
     yield start
     for demo in launched:
         demo.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def server(settings: Settings, session_embedder: Embedder) -> Iterator[AnswerServer]:
+    """The answer endpoint `policyqa ui` and `policyqa serve` run, serving the test module's `settings` from
+    this process."""
+    from ui.answer_service.server import AnswerServer
+
+    answer_server = AnswerServer(settings, Assistant.load(settings, embedder=session_embedder))
+    assert answer_server.start()
+    yield answer_server
+    answer_server.close()

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,15 +49,6 @@ def settings(built_settings: Settings, tmp_path: Path) -> Settings:
     (the answer endpoint puts its socket in it): a server only answers clients with the same settings."""
     shutil.copytree(built_settings.data_dir, tmp_path / "data")
     return load_settings(overrides={"data_dir": tmp_path / "data", "corpus_dir": built_settings.corpus_dir})
-
-
-@pytest.fixture
-def server(settings: Settings, session_embedder: Embedder) -> Iterator[AnswerServer]:
-    """The answer endpoint `policyqa ui` and `policyqa serve` run, serving `settings` from this process."""
-    answer_server = AnswerServer(settings, Assistant.load(settings, embedder=session_embedder))
-    assert answer_server.start()
-    yield answer_server
-    answer_server.close()
 
 
 def test_ask_prints_the_answer_and_its_references(built_settings: Settings) -> None:

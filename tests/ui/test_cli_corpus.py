@@ -166,3 +166,40 @@ def test_a_bad_manifest_is_reported_with_its_path(tmp_path: Path) -> None:
     result = run(["corpus", "list"], manifest, tmp_path / "docs")
     assert result.exit_code == 1
     assert f"{manifest}: document #1 (id 'x'): missing key 'file'" in result.stderr
+
+
+def test_corpus_facts_sets_an_uploaded_documents_facts_and_corpus_list_shows_them(tmp_path: Path) -> None:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copyfile(SHARED_CORPUS / "us-eo-14179-2025.md", docs / "removing-barriers.md")
+    shutil.copyfile(SHARED_CORPUS / SMALL_FILES[0], docs / SMALL_FILES[0])
+    manifest = REPO / "corpus" / "sources.toml"
+    data = ["--data-dir", str(tmp_path / "data")]
+
+    shown = run([*data, "corpus", "facts", "removing-barriers"], manifest, docs)
+    assert shown.exit_code == 0 and "Jurisdiction:     unknown" in shown.stdout, shown.output
+    saved = run([*data, "corpus", "facts", "removing-barriers", "--jurisdiction", "us", "--instrument",
+                 "executive order", "--date", "2025-01-23", "--issuer", "The White House"], manifest, docs)
+    assert saved.exit_code == 0, saved.output
+    assert "Saved the facts of removing-barriers." in saved.stdout and "Jurisdiction:     us" in saved.stdout
+    # the title not given stays the one read from the file
+    assert "Title:            Removing Barriers to American Leadership in Artificial Intelligence" in saved.stdout
+
+    listed = json.loads(run([*data, "corpus", "list", "--json"], manifest, docs).stdout)
+    order = next(row for row in listed if row["id"] == "removing-barriers")
+    assert (order["status"], order["jurisdiction"], order["instrument"], order["date"], order["issuer"]) == (
+        "extra", "us", "executive order", "2025-01-23", "The White House")
+    table = run([*data, "corpus", "list"], manifest, docs).stdout
+    assert any(line.startswith("extra") and "us" in line.split() and "2025-01-23" in line
+               for line in table.splitlines()), table
+
+    refused = run([*data, "corpus", "facts", "removing-barriers", "--date", "next week", "--url", "ftp://x"],
+                  manifest, docs)
+    assert refused.exit_code == 1
+    assert "Date: 'next week' is not a date of the form yyyy-mm-dd" in refused.output
+    assert "Official URL: 'ftp://x' is not an http:// or https:// address" in refused.output
+    manifest_doc = run([*data, "corpus", "facts", SMALL_FILES[0].removesuffix(".md"), "--jurisdiction", "us"],
+                       manifest, docs)
+    assert manifest_doc.exit_code == 1 and "is a document of the default corpus" in manifest_doc.output

@@ -19,6 +19,7 @@ from typing import Any
 
 from index.layout import CURRENT_FILE
 from index.models import SearchFilters
+from ingest.fact_edits import fact_edits_stamp, with_facts_stamp
 from ingest.settings import Settings
 
 PROTOCOL_VERSION = 1
@@ -62,11 +63,13 @@ def socket_path(settings: Settings) -> Path:
 
 
 def index_version(settings: Settings) -> str:
-    """The name of the index version CURRENT points at ("" without an index): read, not loaded."""
+    """The name of the index version CURRENT points at with the stamp of the edited document facts read with it
+    (`Searcher.facts_version`; "" without an index): read, not loaded."""
     try:
-        return (settings.index_dir / CURRENT_FILE).read_text().strip()
+        version = (settings.index_dir / CURRENT_FILE).read_text().strip()
     except OSError:
         return ""
+    return with_facts_stamp(version, fact_edits_stamp(settings.data_dir))
 
 
 def settings_key(settings: Settings) -> str:

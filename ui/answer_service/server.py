@@ -62,7 +62,7 @@ class AnswerServer:
     def index_version(self) -> str:
         """The index version served (a client reading another, newer one has it loaded)."""
         with self._lock:
-            return self._assistant.searcher.version
+            return self._assistant.searcher.facts_version
 
     def start(self) -> bool:
         """Listen (answering in a background thread); False when another live process already answers here
@@ -155,7 +155,7 @@ class AnswerServer:
             return None
         with self._lock:
             current = self._assistant
-            version = current.searcher.version
+            version = current.searcher.facts_version
             if theirs == protocol.identity(self.settings, version, self.code):
                 return current
             if theirs != protocol.identity(self.settings, theirs.get("index", ""), self.code) or (
@@ -165,7 +165,7 @@ class AnswerServer:
                 loaded = Assistant.load(self.settings, embedder=current.searcher.embedder)
             except Exception:  # noqa: BLE001 - a broken or half-built index: the client reports it
                 return None
-            if loaded.searcher.version != theirs["index"]:
+            if loaded.searcher.facts_version != theirs["index"]:
                 return None
             self._assistant = loaded
             return loaded

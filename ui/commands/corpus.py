@@ -11,8 +11,17 @@ import click
 
 from ingest.corpus_status import corpus_status
 from ingest.errors import ManifestError
+from ingest.fact_edits import (
+    EDITABLE,
+    LABELS,
+    FactsError,
+    editable_documents,
+    read_fact_edits,
+    save_fact_edit,
+    with_fact_edits,
+)
 from ingest.manifest import load_manifest
-from ingest.models import SourceEntry
+from ingest.models import INSTRUMENTS, JURISDICTIONS, SourceEntry
 from ingest.settings import Settings
 from ingest.sync import resolve_mirror, sync_corpus
 
@@ -21,7 +30,7 @@ _TITLE_WIDTH = 60
 
 @click.group()
 def corpus() -> None:
-    """Fetch and inspect the documents policyqa answers from."""
+    """Fetch and inspect the documents policyqa answers from, and give uploaded ones their facts."""
 
 
 @corpus.command()
@@ -68,8 +77,13 @@ def sync(settings: Settings, mirror: Path | None) -> None:
 @click.pass_obj
 def list_documents(settings: Settings, as_json: bool) -> None:
     """Show each document's status (present, missing, modified, extra, refused), id, jurisdiction, instrument,
-    date, file and title (for a refused file: why it is not read)."""
-    statuses = corpus_status(_manifest(settings), settings.corpus_dir)
+    date, file and title (for a refused file: why it is not read). An uploaded file shows the facts given it
+    with `corpus facts` or the web app's Documents tab."""
+    try:
+        edits = read_fact_edits(settings.data_dir)
+    except FactsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    statuses = with_fact_edits(corpus_status(_manifest(settings), settings.corpus_dir), edits)
     if as_json:
         rows = [
             {"status": s.status, **_entry_dict(s.entry), "path": str(s.path),
@@ -88,6 +102,34 @@ def list_documents(settings: Settings, as_json: bool) -> None:
         click.echo("  ".join(cells).rstrip())
     counts: Counter[str] = Counter(s.status for s in statuses)
     click.echo(f"{len(statuses)} documents in {settings.corpus_dir}: {_counts(counts)}")
+
+
+@corpus.command(name="facts")
+@click.argument("doc_id")
+@click.option("--title", default=None, help="The document's title.")
+@click.option("--issuer", default=None, help="Who issued it (empty: none stated).")
+@click.option("--jurisdiction", default=None, help=f"One of {', '.join(JURISDICTIONS)}.")
+@click.option("--instrument", default=None, help=f"Its nature, one of: {'; '.join(INSTRUMENTS)} (empty: not stated).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="When it was issued (empty: none).")
+@click.option("--url", default=None, help="Its official http(s) address (empty: none).")
+@click.pass_obj
+def facts(settings: Settings, doc_id: str, **given: str | None) -> None:
+    """Show, or set, the facts of an uploaded document (one the manifest does not list): the options given
+    replace those facts, the others stay. Saved in the data dir; citations, filters, `corpus list`, compare
+    and crosswalk use them at once, without re-indexing."""
+    try:
+        current = {s.entry.id: s.entry for s in editable_documents(settings)}.get(doc_id)
+        changes = {name: value for name, value in given.items() if value is not None}
+        if changes or current is None:  # an unknown or manifest document: save_fact_edit says why
+            values = {name: getattr(current, name, "") for name in EDITABLE} | changes
+            save_fact_edit(settings, doc_id, values)
+            current = {s.entry.id: s.entry for s in editable_documents(settings)}[doc_id]
+    except (FactsError, ManifestError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if changes:
+        click.echo(f"Saved the facts of {doc_id}.")
+    for name in EDITABLE:
+        click.echo(f"{LABELS[name] + ':':<17} {getattr(current, name) or '-'}")
 
 
 def _manifest(settings: Settings) -> list[SourceEntry]:

@@ -71,7 +71,7 @@ class ChatHandlers:
                     yield skip, chat_history(session), skip, skip, skip, skip, skip, skip
                     continue
                 turn.answer, session.focus = answer, turn.key
-                yield (skip, chat_history(session), sources_view(session), choices_view(session), skip, skip,
+                yield (skip, chat_history(session), sources_view(self.state, session), choices_view(session), skip, skip,
                        copy_text(session), session)
         except Exception as exc:
             LOG.exception("answering %r failed", question)
@@ -103,7 +103,7 @@ class ChatHandlers:
         kind = self.state.kind_of(citation.passage.chunk.doc_id)
         # the PDF page the quote starts on, as the official link opens it
         page = page_view(self.state, citation.passage.chunk, citation.sheets[0])
-        return (sources_view(session, n), choices_view(session, n), citation_html(citation, kind), page,
+        return (sources_view(self.state, session, n), choices_view(session, n), citation_html(citation, kind), page,
                 copy_text(session), session)
 
     @staticmethod

@@ -9,14 +9,16 @@ Every piece of document text goes through `html.escape` (HTML components) or `ch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
-from urllib.parse import urlparse
 
 from assistant.models import Answer, Citation, quote_sheets
 from assistant.text import quote_span
 from index.models import Passage
+from ingest.fact_edits import is_web_url
 from ingest.models import Chunk
 from ui.commands.ask import page_link
+from ui.commands.compare import NAMES
 
 CLOSEST_SHOWN = 3
 _HTML_SPECIAL = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
@@ -45,8 +47,7 @@ def pages(printed: str) -> str:
 def safe_url(url: str) -> str:
     """The URL when it is an http(s) address, else "" (a manifest can not smuggle `javascript:` links)."""
     url = url.strip()
-    parsed = urlparse(url)
-    return url if parsed.scheme in ("http", "https") and parsed.netloc else ""
+    return url if is_web_url(url) else ""
 
 
 def source_line(chunk: Chunk) -> str:
@@ -62,7 +63,10 @@ def source_line(chunk: Chunk) -> str:
 
 
 def jurisdiction_label(jurisdiction: str) -> str:
-    """'EU', 'OECD', 'Japan': short codes in capitals, names capitalised."""
+    """'EU', 'OECD', 'Japan': short codes in capitals, names capitalised; the documents of no known jurisdiction
+    are 'Other documents', as their filter box says."""
+    if jurisdiction == "unknown":
+        return NAMES["unknown"]
     return jurisdiction.upper() if len(jurisdiction) <= 4 else jurisdiction.title()
 
 
@@ -92,16 +96,21 @@ def _facts_html(chunk: Chunk, printed: str, kind: str = "") -> str:
                    for label, value in rows if value)
 
 
-def sources_html(answer: Answer | None, selected: int | None = None, heading: str = "") -> str:
+def sources_html(answer: Answer | None, selected: int | None = None, heading: str = "",
+                 kinds: Mapping[str, str] | None = None) -> str:
     """The sources panel: every cited passage with its quote highlighted (citation `selected` marked and
-    shown whole), or the closest passages of an abstention. `heading` says which answer they belong to."""
+    shown whole), or the closest passages of an abstention. `heading` says which answer they belong to;
+    `kinds` gives each document's instrument type and date by id (`AppState.kinds`)."""
     if answer is None:
         return "<div class='pq-empty'>Ask a question: the passages its answer cites appear here.</div>"
+    kinds = kinds or {}
     head = f"<div class='pq-note'>{escape(heading)}</div>" if heading else ""
     if answer.abstained or not answer.citations:
-        cards = [_card(f"{i}", p, "") for i, p in enumerate(answer.passages[:CLOSEST_SHOWN], start=1)]
+        cards = [_card(f"{i}", p, "", kind=kinds.get(p.chunk.doc_id, ""))
+                 for i, p in enumerate(answer.passages[:CLOSEST_SHOWN], start=1)]
         return head + "<div class='pq-note'>No answer: the closest passages.</div>" + "".join(cards)
-    return head + "".join(_card(f"[{c.n}]", c.passage, c.quote, selected=c.n == selected)
+    return head + "".join(_card(f"[{c.n}]", c.passage, c.quote, selected=c.n == selected,
+                                kind=kinds.get(c.passage.chunk.doc_id, ""))
                           for c in answer.citations)
 
 
@@ -131,10 +140,12 @@ def _link_html(url: str) -> str:
             f"Official source: {escape(url)}</a>")
 
 
-def citation_html(citation: Citation, kind: str = "") -> str:
+def citation_html(citation: Citation, kind: str = "", label: str = "") -> str:
     """One opened citation: its facts (the printed pages of the quote; with `kind`, the document's instrument
-    type and date), the whole passage with the quote marked, the official link (at the quote's PDF sheet)."""
-    return _card(f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True, kind=kind)
+    type and date), the whole passage with the quote marked, the official link (at the quote's PDF sheet).
+    `label` replaces its number "[n]" (a passage shown without being cited: "Closest passage")."""
+    return _card(label or f"[{citation.n}]", citation.passage, citation.quote, selected=True, link=True,
+                 kind=kind)
 
 
 def citation_choices(answer: Answer | None) -> list[tuple[str, str]]:

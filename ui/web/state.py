@@ -19,6 +19,7 @@ from index.backends.factory import open_backend
 from index.build import BuildLockedError, BuildReport, build_index
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.corpus_files import files_to_ingest
+from ingest.fact_edits import fact_edits_stamp, with_facts_stamp
 from ingest.settings import Settings
 from ui.commands.ask import document_kind
 from ui.web.pages import PageRenderer
@@ -86,9 +87,11 @@ class AppState:
             published = open_backend(self.settings).version()  # whichever retrieval backend holds the index
         except (IndexNotBuiltError, IndexMismatchError, OSError, ValueError):
             return
+        # document facts edited elsewhere (`policyqa corpus facts`) are read with the index, so they count too
+        served = with_facts_stamp(published, fact_edits_stamp(self.settings.data_dir))
         with self._lock:
             current = self._assistant
-            if (published in (current.searcher.version, self._unloadable)
+            if (served in (current.searcher.facts_version, self._unloadable)
                     or self._status.running or self._following):
                 return
             self._following = True  # one request loads it; the others answer from the current one meanwhile
@@ -99,11 +102,12 @@ class AppState:
             new = None
         with self._lock:
             self._following = False
-            self._unloadable = published if new is None else ""  # tried once, not at every request
+            self._unloadable = served if new is None else ""  # tried once, not at every request
             if new is not None and self._assistant is current:
                 self._assistant = new
-                self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version {published}, "
-                                        "built by another process).")
+                if new.searcher.version != current.searcher.version:
+                    self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version "
+                                            f"{published}, built by another process).")
 
     @property
     def status(self) -> BuildStatus:
@@ -120,10 +124,23 @@ class AppState:
         return sorted(((str(r.entry.get("title") or doc_id), doc_id) for doc_id, r in documents.items()),
                       key=lambda choice: choice[0].lower())
 
+    def kinds(self) -> dict[str, str]:
+        """Each indexed document's instrument type and date (as the manifest, or the user's edit, states them)."""
+        return {doc_id: document_kind(record.entry)
+                for doc_id, record in self.assistant.searcher.manifest.documents.items()}
+
     def kind_of(self, doc_id: str) -> str:
-        """The document's instrument type and date, as the index stored them from the manifest."""
-        record = self.assistant.searcher.manifest.documents.get(doc_id)
-        return document_kind(record.entry) if record else ""
+        return self.kinds().get(doc_id, "")
+
+    def reload_facts(self) -> None:
+        """Load the index again with the document facts just saved, and answer from it (the embedder and
+        writers are kept: nothing is embedded again)."""
+        old = self.assistant
+        new = Assistant.load(self.settings, embedder=old.searcher.embedder)
+        new.writers = old.writers
+        with self._lock:
+            if self._assistant is old:
+                self._assistant = new
 
     def file_of(self, doc_id: str) -> str:
         record = self.assistant.searcher.manifest.documents.get(doc_id)

@@ -32,8 +32,8 @@ def focus_heading(session: ChatSession) -> str:
     return ""
 
 
-def sources_view(session: ChatSession, selected: int | None = None) -> str:
-    return sources_html(session.focused, selected, focus_heading(session))
+def sources_view(state: AppState, session: ChatSession, selected: int | None = None) -> str:
+    return sources_html(session.focused, selected, focus_heading(session), state.kinds())
 
 
 def choices_view(session: ChatSession, selected: int | None = None) -> Any:

@@ -110,7 +110,7 @@ class WriteHandler:
             turn.written, turn.writing, turn.writing_partial = answer, "", False
             session.focus = turn.written_key
             status = f"Written by: {written_by(answer)}" if answer.writer else "Written."
-            yield (status, chat_history(session), sources_view(session), choices_view(session),
+            yield (status, chat_history(session), sources_view(self.state, session), choices_view(session),
                    copy_text(session), session)
 
 

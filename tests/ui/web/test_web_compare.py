@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from ui.web.tabs.compare import CLOSEST_LABEL
+
 COLUMNS = "#pq-compare-columns .pq-column"
 
 
@@ -45,6 +47,7 @@ def test_columns_side_by_side_and_a_citation_opens_its_passage_and_page(page: Pa
 
     japan.locator("a[data-ref]").click()
     expect(detail).to_contain_text("Japan's AI Basic Plan")
+    expect(detail.locator(".pq-n")).to_have_text(CLOSEST_LABEL)  # shown, not cited: no number
     page.screenshot(path=str(artifacts / "web-compare.png"), full_page=True)
 
 

@@ -48,6 +48,7 @@ COLUMNS_CSS = PANEL_CSS + """
 .pq-column .pq-ref { font-size: 0.8em; color: var(--body-text-color-subdued); }
 .pq-none { color: #9a3412; font-style: italic; }
 """
+CLOSEST_LABEL = "Closest passage (not cited)"
 OPEN_JS = ref_click_js("pq-compare-columns")  # a click on a reference link becomes the click event
 
 
@@ -122,7 +123,9 @@ class CompareHandlers:
         if citation is None:
             return gr.skip(), gr.skip()
         chunk = citation.passage.chunk
-        return (citation_html(citation, self.state.kind_of(chunk.doc_id)),
+        # the closest passage of a column not addressed is shown, not cited: it has no citation number
+        label = CLOSEST_LABEL if citation.n == 0 else ""
+        return (citation_html(citation, self.state.kind_of(chunk.doc_id), label),
                 page_view(self.state, chunk, citation.sheets[0]))
 
 
