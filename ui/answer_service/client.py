@@ -15,13 +15,13 @@ import os
 import socket
 from typing import Any
 
+from index.backends.factory import published_version
 from ingest.settings import Settings
 from ui.answer_service.protocol import (
     AskOptions,
     ProtocolError,
     code_key,
     identity,
-    index_version,
     peer_uid,
     receive,
     send,
@@ -45,7 +45,7 @@ class RemoteSession:
     @classmethod
     def open(cls, settings: Settings, options: AskOptions) -> RemoteSession | None:
         path = socket_path(settings)
-        version = index_version(settings)
+        version = published_version(settings)  # local files or PostgreSQL: whichever holds the index
         if not version or not hasattr(socket, "AF_UNIX") or not path.exists():
             return None
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from index.layout import CURRENT_FILE
 from index.models import SearchFilters
 from ingest.settings import Settings
 
@@ -59,14 +58,6 @@ class AskOptions:
 
 def socket_path(settings: Settings) -> Path:
     return settings.data_dir / RUN_DIR / SOCKET_FILE
-
-
-def index_version(settings: Settings) -> str:
-    """The name of the index version CURRENT points at ("" without an index): read, not loaded."""
-    try:
-        return (settings.index_dir / CURRENT_FILE).read_text().strip()
-    except OSError:
-        return ""
 
 
 def settings_key(settings: Settings) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Self
 
 from assistant.conversation import Conversation
 from assistant.pipeline import Assistant
+from index.backends.factory import published_version
 from ingest.settings import Settings
 from ui.answer_service import protocol
 from ui.answer_service.protocol import AskOptions, ProtocolError
@@ -159,7 +160,7 @@ class AnswerServer:
             if theirs == protocol.identity(self.settings, version, self.code):
                 return current
             if theirs != protocol.identity(self.settings, theirs.get("index", ""), self.code) or (
-                    theirs["index"] != protocol.index_version(self.settings)):
+                    theirs["index"] != published_version(self.settings)):
                 return None
             try:  # the index was rebuilt since: load the client's (the current) version, keeping the model
                 loaded = Assistant.load(self.settings, embedder=current.searcher.embedder)

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.pipeline import Assistant
-from index.backends.factory import open_backend
+from index.backends.factory import published_version
 from index.build import BuildLockedError, BuildReport, build_index
-from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from ui.commands.ask import document_kind
@@ -82,9 +81,8 @@ class AppState:
             return self._assistant
 
     def _follow_published_version(self) -> None:
-        try:
-            published = open_backend(self.settings).version()  # whichever retrieval backend holds the index
-        except (IndexNotBuiltError, IndexMismatchError, OSError, ValueError):
+        published = published_version(self.settings)  # whichever retrieval backend holds the index
+        if not published:
             return
         with self._lock:
             current = self._assistant
