@@ -205,8 +205,9 @@ def table(points: list[Point], qps: dict[str, float]) -> str:
     lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {p.backend} | {p.size:,d} | {p.build_s} | {p.build_chunks_per_s:,d} | {p.p50_ms} | {p.p95_ms} | "
               f"{p.disk_mb} | {p.rss_mb} | {p.load_build} / {p.load_query} |" for p in points]
-    lines += [f"\nPostgres, {key.split('/')[1]} parallel searcher(s) at {int(key.split('/')[0]):,d} chunks: "
-              f"{value} queries/s" for key, value in qps.items()]
+    lines += [""] if qps else []
+    lines += [f"Postgres, {key.split('/')[1]} parallel searcher(s) at {int(key.split('/')[0]):,d} chunks: "
+              f"{value} queries/s  " for key, value in qps.items()]  # two spaces: a Markdown line break
     return "\n".join(lines) + "\n"
 
 
