@@ -11,13 +11,20 @@ document, commit) with the vectors given: embedding, which costs the same whatev
 on two cores), is left out. Queries are the shipped eval set's questions, embedded once; a query is a whole
 `Searcher.search` (dense, lexical, fusion), warm. Without --pg-dsn a throwaway server is started
 (tests/pg_server.py); sizes above --pg-max-size skip Postgres. Figures go to stdout (Markdown), to
-bench/out/pg_growth.json, and the curves to bench/out/pg_growth.png.
+bench/out/pg_growth.json, the table to bench/out/pg_growth.md and the curves (latency, build throughput, disk and
+memory against size) to bench/out/pg_growth.png. Each figure carries the 1-minute load average at the end of its
+build and of its queries, since other processes may share the cores. Memory stays in check at 1 M chunks
+(~1.5 GB of vectors, the chunks' text twice: made and read back): noise is drawn in blocks, and each backend's
+index is freed before the next is built.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -41,6 +48,7 @@ from ingest.settings import Settings
 
 OUT = REPO / "bench" / "out"
 NOISE = 0.02  # per dimension: |noise| ≈ 0.39 for 384 dimensions
+NOISE_BLOCK = 50_000
 DOC_SIZE = 100  # synthetic chunks per synthetic document
 PARALLEL = 8
 PARALLEL_SECONDS = 20.0
@@ -56,6 +64,17 @@ class Point:
     p95_ms: float
     disk_mb: float
     rss_mb: float
+    load_build: float  # the 1-minute load average when the build ended: other processes share the cores
+    load_query: float  # and when the queries ended
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def peak_rss_mb() -> float:
+    """This process's largest resident memory so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def rss_mb() -> float:
@@ -76,8 +95,11 @@ def synthetic(chunks: list[Chunk], vectors: np.ndarray, size: int,
         kept = [w for w, keep in zip(words, rng.random(len(words)) > 0.1) if keep] or words
         made.append(replace(base, chunk_id=f"{base.chunk_id}~{copy}", doc_id=f"synthetic-{n // DOC_SIZE:06d}",
                             text=" ".join(kept)))
-    noisy = vectors[np.arange(size) % len(chunks)] + rng.normal(0, NOISE, (size, vectors.shape[1]))
-    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    noisy = np.empty((size, vectors.shape[1]), dtype=np.float32)
+    for start in range(0, size, NOISE_BLOCK):  # in blocks: at 1 M chunks a float64 noise matrix alone is 3 GB
+        rows = np.arange(start, min(start + NOISE_BLOCK, size))
+        block = vectors[rows % len(chunks)] + rng.normal(0, NOISE, (len(rows), vectors.shape[1])).astype(np.float32)
+        noisy[rows] = block / np.linalg.norm(block, axis=1, keepdims=True)
     docs: dict[str, list[Chunk]] = {}
     for chunk in made:
         docs.setdefault(chunk.doc_id, []).append(chunk)
@@ -153,16 +175,20 @@ def parallel_qps(settings: Settings, questions: list[str], vectors: np.ndarray, 
 def plot(points: list[Point], path: Path) -> None:
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(10, 4), dpi=100, layout="constrained")
-    latency, throughput = figure.subplots(1, 2)
+    figure = Figure(figsize=(14, 4), dpi=100, layout="constrained")
+    latency, throughput, space = figure.subplots(1, 3)
     for name in dict.fromkeys(p.backend for p in points):
         mine = sorted((p for p in points if p.backend == name), key=lambda p: p.size)
         sizes = [p.size for p in mine]
         latency.plot(sizes, [p.p50_ms for p in mine], marker="o", label=f"{name} p50")
         latency.plot(sizes, [p.p95_ms for p in mine], marker="x", linestyle="--", label=f"{name} p95")
         throughput.plot(sizes, [p.build_chunks_per_s for p in mine], marker="o", label=name)
+        space.plot(sizes, [p.disk_mb for p in mine], marker="o", label=f"{name} disk")
+        space.plot(sizes, [max(p.rss_mb, 1.0) for p in mine], marker="x", linestyle="--",
+                   label=f"{name} client memory")
     for axes, title, unit in ((latency, "hybrid query latency", "ms"),
-                              (throughput, "build throughput (embedding excluded)", "chunks/s")):
+                              (throughput, "build throughput (embedding excluded)", "chunks/s"),
+                              (space, "disk and client memory", "MB")):
         axes.set_xscale("log")
         axes.set_yscale("log")
         axes.set_xlabel("chunks")
@@ -170,6 +196,27 @@ def plot(points: list[Point], path: Path) -> None:
         axes.set_title(title)
         axes.legend(fontsize=7)
     figure.savefig(path)
+
+
+def table(points: list[Point], qps: dict[str, float]) -> str:
+    """The figures as the README quotes them (Markdown)."""
+    header = ("| backend | chunks | build s | chunks/s | query p50 ms | p95 ms | disk MB | client memory MB | "
+              "load (build/query) |")
+    lines = [header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {p.backend} | {p.size:,d} | {p.build_s} | {p.build_chunks_per_s:,d} | {p.p50_ms} | {p.p95_ms} | "
+              f"{p.disk_mb} | {p.rss_mb} | {p.load_build} / {p.load_query} |" for p in points]
+    lines += [""] if qps else []
+    lines += [f"Postgres, {key.split('/')[1]} parallel searcher(s) at {int(key.split('/')[0]):,d} chunks: "
+              f"{value} queries/s  " for key, value in qps.items()]  # two spaces: a Markdown line break
+    return "\n".join(lines) + "\n"
+
+
+def save(points: list[Point], qps: dict[str, float]) -> None:
+    """Write the figures so far (after every point: a run of an hour keeps what it measured if it dies)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "pg_growth.json").write_text(json.dumps({"points": [p.__dict__ for p in points], "qps": qps}, indent=2))
+    (OUT / "pg_growth.md").write_text(table(points, qps), encoding="utf-8")
+    plot(points, OUT / "pg_growth.png")
 
 
 def main() -> None:
@@ -209,33 +256,33 @@ def main() -> None:
                 settings = Settings(data_dir=root, vector_store=name, pg_dsn=dsn if name == "pgvector" else "")
                 before = rss_mb()
                 seconds = build(open_backend(settings), docs, synthetic_vectors, name)
+                load_build = load_average()
                 backend = open_backend(settings)
                 searcher = Searcher(backend, backend.manifest(), backend.chunks(), embedder)
                 times = latencies_ms(searcher, questions, query_vectors)
                 point = Point(name, size, round(seconds, 1), round(size / seconds), round(statistics.median(times), 1),
                               round(percentile(times, 95) or 0.0, 1), round(disk_mb(settings, backend), 1),
-                              round(rss_mb() - before, 1))
+                              round(rss_mb() - before, 1), load_build, load_average())
                 points.append(point)
                 print(f"{name:9s} {size:>9,d} chunks: build {point.build_s} s ({point.build_chunks_per_s} chunks/s), "
                       f"query p50 {point.p50_ms} ms p95 {point.p95_ms} ms, disk {point.disk_mb} MB, "
-                      f"client memory +{point.rss_mb} MB", flush=True)
+                      f"client memory +{point.rss_mb} MB, load average {point.load_build} (build) "
+                      f"{point.load_query} (queries)", flush=True)
                 if name == "pgvector":
                     for threads in (1, PARALLEL):
                         qps[f"{size}/{threads}"] = round(parallel_qps(settings, questions, query_vectors, threads), 1)
                     print(f"          pgvector {size:,d}: {qps[f'{size}/1']} queries/s with 1 client, "
                           f"{qps[f'{size}/{PARALLEL}']} with {PARALLEL} (dense + lexical, depth 100)", flush=True)
+                save(points, qps)
                 del searcher, backend
+                gc.collect()  # the next backend's build starts without this one's index in memory
                 shutil.rmtree(root, ignore_errors=True)
+            del docs, synthetic_vectors
+            gc.collect()
 
-    print("\n| backend | chunks | build s | chunks/s | query p50 ms | p95 ms | disk MB | client memory MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for p in points:
-        print(f"| {p.backend} | {p.size:,d} | {p.build_s} | {p.build_chunks_per_s:,d} | {p.p50_ms} | {p.p95_ms} | "
-              f"{p.disk_mb} | {p.rss_mb} |")
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "pg_growth.json").write_text(json.dumps({"points": [p.__dict__ for p in points], "qps": qps}, indent=2))
-    plot(points, OUT / "pg_growth.png")
-    print(f"\ncurves: {OUT / 'pg_growth.png'}")
+    print("\n" + table(points, qps))
+    print(f"peak memory of this process: {peak_rss_mb():,.0f} MB")
+    print(f"table: {OUT / 'pg_growth.md'}; curves: {OUT / 'pg_growth.png'}")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,12 @@ class RetrievalBackend(Protocol):
         ...
 
     def version(self) -> str:
-        """Changes whenever a build commits: a long-running reader reloads when it sees a new one."""
+        """Changes whenever a build commits: a long-running reader reloads when it sees a new one.
+        IndexNotBuiltError when there is no index."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what the backend holds open (a server connection); it reopens when asked again."""
         ...
 
     def count(self) -> int: ...

@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable
 
 from index.backends.base import RetrievalBackend
+from index.layout import BackendUnavailableError, IndexMismatchError, IndexNotBuiltError
 from ingest.settings import Settings
 
 # Each backend by the `vector_store` name that selects it: "module:class" with a `from_settings` constructor,
@@ -30,3 +31,16 @@ def open_backend(settings: Settings) -> RetrievalBackend:
     module_name, name = BACKENDS[settings.vector_store].split(":")
     opener: Callable[[Settings], RetrievalBackend] = getattr(importlib.import_module(module_name), name).from_settings
     return opener(settings)
+
+
+def published_version(settings: Settings) -> str:
+    """The version of the index that `settings` name as it stands now, whichever process published it (a build
+    to local files or to PostgreSQL); "" when there is none, it cannot be read, or its server cannot be reached.
+    Cheap: a long-running reader asks it at every request to know whether to reload."""
+    backend = open_backend(settings)
+    try:
+        return backend.version()
+    except (IndexNotBuiltError, IndexMismatchError, BackendUnavailableError, OSError, ValueError):
+        return ""
+    finally:
+        backend.close()

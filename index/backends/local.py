@@ -139,7 +139,15 @@ class LocalBackend:
         return self._current().manifest
 
     def version(self) -> str:
-        return self._current().directory.name
+        if self._version is None:  # the pointer alone: a reader checking for a new build loads nothing
+            directory = current_version_dir(self.index_dir)
+            if directory is None:
+                raise IndexNotBuiltError(f"no index in {self.index_dir}: run `policyqa index build` first")
+            return directory.name
+        return self._version.directory.name
+
+    def close(self) -> None:
+        """Nothing held open: the files are read whole."""
 
     def count(self) -> int:
         return self._current().store.count()

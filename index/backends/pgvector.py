@@ -139,8 +139,14 @@ class PgVectorBackend:
         return IndexManifest.from_json(json.dumps({**data, "documents": documents}))
 
     def version(self) -> str:
-        rows = self._query("SELECT generation FROM policyqa_index")
-        return f"pg-{rows[0][0]}" if rows else ""
+        try:
+            rows = self._query("SELECT generation FROM policyqa_index")
+        except psycopg.errors.UndefinedTable:
+            rows = []
+        if not rows:
+            raise IndexNotBuiltError(f"no index in the PostgreSQL database {self.where}: "
+                                     "run `policyqa index build` first")
+        return f"pg-{rows[0][0]}"
 
     def count(self) -> int:
         return int(self._query(f"SELECT count(*) FROM {CHUNKS}")[0][0])

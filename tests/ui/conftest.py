@@ -3,8 +3,11 @@ index (tests add documents to them), and Debian's Chromium driven by Playwright.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +22,7 @@ from index.models import Passage
 from ingest.corpus_files import files_to_ingest
 from ingest.models import Chunk
 from ingest.settings import Settings
+from tests.conftest import MANIFEST
 
 if TYPE_CHECKING:
     from ui.answer_service.server import AnswerServer
@@ -76,6 +80,16 @@ def answer_of():  # type: ignore[no-untyped-def]
 def chunk_of():  # type: ignore[no-untyped-def]
     """`chunk_of(text=..., url=..., title=..., page=..., doc_id=...)`: a chunk of a document."""
     return make_chunk
+
+
+def cli_build(settings: Settings, *flags: str) -> subprocess.CompletedProcess[str]:
+    """`policyqa [flags] index build` in another process, as a user would run it beside a running app."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    env.update(HF_HUB_OFFLINE="1", POLICYQA_MANIFEST_PATH=str(MANIFEST))
+    return subprocess.run([sys.executable, "-c", "from ui.cli import main; main()", "--data-dir",
+                           str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir), *flags, "index", "build"],
+                          cwd=Path(__file__).resolve().parents[2], env=env, text=True, capture_output=True,
+                          timeout=600, check=False)
 
 
 def free_port() -> int:

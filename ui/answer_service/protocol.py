@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from index.layout import CURRENT_FILE
+from index.backends.factory import published_version
 from index.models import SearchFilters
 from ingest.fact_edits import fact_edits_stamp, with_facts_stamp
 from ingest.settings import Settings
@@ -63,13 +63,10 @@ def socket_path(settings: Settings) -> Path:
 
 
 def index_version(settings: Settings) -> str:
-    """The name of the index version CURRENT points at with the stamp of the edited document facts read with it
-    (`Searcher.facts_version`; "" without an index): read, not loaded."""
-    try:
-        version = (settings.index_dir / CURRENT_FILE).read_text().strip()
-    except OSError:
-        return ""
-    return with_facts_stamp(version, fact_edits_stamp(settings.data_dir))
+    """The published index version (local files or PostgreSQL, whichever holds it) with the stamp of the edited
+    document facts read with it, as `Searcher.facts_version` names what is loaded; "" without an index. Read, not
+    loaded: a long-running reader compares it at every request to know whether to reload."""
+    return with_facts_stamp(published_version(settings), fact_edits_stamp(settings.data_dir))
 
 
 def settings_key(settings: Settings) -> str:

@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.pipeline import Assistant
-from index.backends.factory import open_backend
 from index.build import BuildLockedError, BuildReport, build_index
-from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.corpus_files import files_to_ingest
-from ingest.fact_edits import fact_edits_stamp, with_facts_stamp
 from ingest.settings import Settings
+from ui.answer_service.protocol import index_version
 from ui.commands.ask import document_kind
 from ui.web.pages import PageRenderer
 from ui.web.writer_queue import WriterQueue
@@ -83,12 +81,11 @@ class AppState:
             return self._assistant
 
     def _follow_published_version(self) -> None:
-        try:
-            published = open_backend(self.settings).version()  # whichever retrieval backend holds the index
-        except (IndexNotBuiltError, IndexMismatchError, OSError, ValueError):
+        # whichever retrieval backend holds the index; document facts edited elsewhere (`policyqa corpus facts`)
+        # are read with it, so they count too
+        served = index_version(self.settings)
+        if not served:
             return
-        # document facts edited elsewhere (`policyqa corpus facts`) are read with the index, so they count too
-        served = with_facts_stamp(published, fact_edits_stamp(self.settings.data_dir))
         with self._lock:
             current = self._assistant
             if (served in (current.searcher.facts_version, self._unloadable)
@@ -107,7 +104,7 @@ class AppState:
                 self._assistant = new
                 if new.searcher.version != current.searcher.version:
                     self._status.message = (f"Index loaded: {self._chunk_count(new)} chunks (version "
-                                            f"{published}, built by another process).")
+                                            f"{new.searcher.version}, built by another process).")
 
     @property
     def status(self) -> BuildStatus:

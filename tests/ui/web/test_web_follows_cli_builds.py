@@ -3,10 +3,7 @@ next request from it, without a restart."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +14,12 @@ from index.layout import CACHE_FILE, current_version_dir
 from ingest.corpus_files import files_to_ingest
 from ingest.settings import Settings
 from tests.conftest import MANIFEST
+from tests.ui.conftest import cli_build
 
 FIRST = "g7-leaders-statement-hiroshima-ai-process-2023.md"
 LATER = "japan-ai-basic-plan-trustworthy-ai-2026.txt"
 QUESTION = "What is the goal of Japan's AI Basic Plan?"
 LATER_TITLE = "Japan's AI Basic Plan"
-
-
-def cli_build(settings: Settings) -> subprocess.CompletedProcess[str]:
-    """`policyqa index build` in another process, as a user would run it beside the app."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
-    env.update(HF_HUB_OFFLINE="1", POLICYQA_MANIFEST_PATH=str(MANIFEST))
-    return subprocess.run([sys.executable, "-c", "from ui.cli import main; main()", "--data-dir",
-                           str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir), "index", "build"],
-                          cwd=Path(__file__).resolve().parents[3], env=env, text=True, capture_output=True,
-                          timeout=600, check=False)
 
 
 def ask(url: str) -> str:
