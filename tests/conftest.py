@@ -14,7 +14,7 @@ from index.build import build_index
 from index.embed import Embedder
 from index.layout import CACHE_FILE
 from ingest.corpus_files import chunking_params, files_to_ingest
-from ingest.manifest import load_manifest
+from ingest.manifest import load_manifest, load_registry
 from ingest.pipeline import IngestResult, ingest_files
 from ingest.settings import Settings
 
@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 ALT_CORPUS = REPO.parent / "shared" / "corpus-alt"  # other editions of corpus documents (HTML, a print PDF)
 MANIFEST = REPO / "corpus" / "sources.toml"
+REGISTRY = load_registry(MANIFEST)  # the default corpus's jurisdictions and secondary documents
 # Every Markdown and text document of the corpus, and one short PDF: the small corpus of the fast tier.
 SMALL_FILES = (
     "g7-leaders-statement-hiroshima-ai-process-2023.md",
@@ -34,6 +35,12 @@ SMALL_FILES = (
 )
 # The fixtures that ingest or index the whole default corpus (minutes, once per session).
 WHOLE_CORPUS_FIXTURES = frozenset({"ingested_corpus", "built_settings"})
+
+
+def registry_tables() -> str:
+    """The default manifest's `[[jurisdiction]]` tables, for a test's own manifest whose documents use them."""
+    text = MANIFEST.read_text(encoding="utf-8")
+    return text[:text.index("[[document]]")]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,7 @@
 """The LLM answer writer: a chat model writes a short answer from excerpts of the top passages.
 
 >>> writer = create_llm_writer(settings)  # doctest: +SKIP
->>> draft = writer.write(WriteRequest(question, analyse(question), tuple(passages)), on_token=print)  # doctest: +SKIP
+>>> draft = writer.write(WriteRequest(question, analyse(question, registry), tuple(passages)), on_token=print)  # doctest: +SKIP
 >>> draft.writer, draft.sentences[0].sources  # doctest: +SKIP
 ('llm (qwen2.5-coder-1.5b)', (1,))
 

@@ -24,6 +24,7 @@ from ingest.chunk import ChunkingParams
 from ingest.manifest import load_manifest
 from ingest.models import Chunk
 from ingest.pipeline import ingest_document
+from tests.conftest import REGISTRY
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
@@ -141,7 +142,8 @@ def test_metric_names_follow_k_in_the_summary_the_reports_and_the_comparison(chu
 
 
 def test_summary_groups_overall_by_tag_and_by_jurisdiction(chunks: list[Chunk]) -> None:
-    summary = evaluate(ITEMS, keyword_answer_fn(chunks), k=10, run={"pipeline": "keywords"}).summary
+    summary = evaluate(ITEMS, keyword_answer_fn(chunks), k=10, run={"pipeline": "keywords"},
+                       jurisdictions=REGISTRY.declared).summary
     overall = summary["overall"]
     assert set(SUMMARY_METRICS) <= set(overall)
     assert (overall["n_items"], overall["n_answerable"], overall["n_unanswerable"]) == (5, 4, 1)

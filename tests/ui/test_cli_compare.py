@@ -75,8 +75,8 @@ def test_html_escapes_document_text() -> None:
     passage = Passage(hostile, 1.0, 1)
     facts = (DocumentFacts("doc", "<b>T</b>", "report", "2026-01-01"),)
     shown = AnswerSentence('Bots must log <script>alert("x")</script> every reply.', (1,), 1.0, True)
-    addressed = Column("eu", True, (shown,), (Citation(1, passage, shown.text),), None, facts, 0.9)
-    empty = Column("us", False, (), (), passage, facts, 0.1, "weak")
+    addressed = Column("eu", "European Union", True, (shown,), (Citation(1, passage, shown.text),), None, facts, 0.9)
+    empty = Column("us", "United States", False, (), (), passage, facts, 0.1, "weak")
     page = to_html(Comparison("<img src=x onerror=alert(1)>", (addressed, empty), 1.0))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page

@@ -22,6 +22,7 @@ from index.models import Passage
 from ingest.manifest import load_manifest
 from ingest.models import Chunk
 from ingest.settings import Settings
+from tests.conftest import registry_tables
 from ui.cli import main
 from ui.commands.eval import eval_command
 
@@ -107,7 +108,7 @@ def small_corpus_settings(tmp_path: Path) -> Settings:
         blocks.append("[[document]]\n" + "".join(f"{k} = {json.dumps(v)}\n"
                                                   for k, v in dataclasses.asdict(entries[doc]).items()))
     manifest = tmp_path / "sources.toml"
-    manifest.write_text("\n".join(blocks), encoding="utf-8")
+    manifest.write_text(registry_tables() + "\n".join(blocks), encoding="utf-8")
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus, manifest_path=manifest)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 
 from assistant.compare import (
-    DEFAULT_JURISDICTIONS,
     NOT_ADDRESSED,
     Column,
     Comparison,
@@ -28,17 +27,16 @@ from assistant.pipeline import Assistant
 from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from ingest.errors import ManifestError
-from ingest.models import JURISDICTIONS, Chunk
+from ingest.manifest import load_registry
+from ingest.models import Chunk
 from ingest.settings import Settings
-
-NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan", "g7": "G7",
-         "unknown": "Other documents"}
 
 
 @click.command(name="compare")
 @click.argument("topic", required=False, default="")
-@click.option("--jurisdictions", default=",".join(DEFAULT_JURISDICTIONS), metavar="J1,J2",
-              help=f"Columns, in order (default {','.join(DEFAULT_JURISDICTIONS)}).")
+@click.option("--jurisdictions", default="", metavar="J1,J2",
+              help="Columns, in order (default: the manifest's jurisdictions in its order; unknown for documents "
+                   "outside them).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--md", "as_md", is_flag=True, help="Print a Markdown table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV: one row per cited sentence or empty column.")
@@ -56,11 +54,15 @@ def compare_command(settings: Settings, topic: str, jurisdictions: str, as_json:
         raise click.UsageError("choose one of --json, --md and --csv")
     if not eval_file and not topic.strip():
         raise click.UsageError("give a TOPIC to compare (or --eval FILE)")
-    wanted = tuple(j.strip() for j in jurisdictions.split(",") if j.strip())
-    unknown = [j for j in wanted if j not in JURISDICTIONS]
+    try:
+        registry = load_registry(settings.manifest_path)
+    except ManifestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    wanted = tuple(j.strip() for j in jurisdictions.split(",") if j.strip()) or registry.declared
+    unknown = [j for j in wanted if j not in registry.codes]
     if unknown or not wanted:
         raise click.BadParameter(f"unknown jurisdiction(s) {', '.join(unknown) or '(none given)'}; valid "
-                                 f"jurisdictions are: {', '.join(JURISDICTIONS)}", param_hint="--jurisdictions")
+                                 f"jurisdictions are: {', '.join(registry.codes)}", param_hint="--jurisdictions")
     try:
         use_query_threads()  # one thread: two spin against any other busy process (README, Benchmarks)
         assistant = Assistant.load(settings)
@@ -73,7 +75,7 @@ def compare_command(settings: Settings, topic: str, jurisdictions: str, as_json:
         sys.exit(1)
     if eval_file is not None:
         try:
-            cases = load_compare_gold(eval_file)
+            cases = load_compare_gold(eval_file, assistant.registry.codes)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         report = evaluate_compare(assistant, cases, documents)
@@ -127,7 +129,7 @@ def excerpt(text: str, limit: int = 240) -> str:
 def to_text(comparison: Comparison) -> str:
     out = [f"Topic: {comparison.topic}", ""]
     for column in comparison.columns:
-        out.append(f"== {NAMES.get(column.jurisdiction, column.jurisdiction)} ({_instruments(column)})")
+        out.append(f"== {column.name} ({_instruments(column)})")
         out += [f"  {line}" for line in _lines(column)]
         out.append("")
     out.append(f"{len(comparison.columns)} jurisdictions in {comparison.elapsed_ms:.0f} ms")
@@ -142,7 +144,7 @@ def to_markdown(comparison: Comparison) -> str:
     """One table: a row of jurisdictions, a row of instrument types, a row of evidence."""
     columns = comparison.columns
     rows = [
-        [NAMES.get(c.jurisdiction, c.jurisdiction) for c in columns],
+        [c.name for c in columns],
         ["---"] * len(columns),
         [f"*{_instruments(c)}*" for c in columns],
         ["<br>".join(_lines(c)) for c in columns],
@@ -190,7 +192,7 @@ _STYLE = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collap
 def to_html(comparison: Comparison) -> str:
     """A self-contained page; every piece of document text is escaped."""
     e = html.escape
-    heads = "".join(f"<th>{e(NAMES.get(c.jurisdiction, c.jurisdiction))}<span class=kind>{e(_instruments(c))}"
+    heads = "".join(f"<th>{e(c.name)}<span class=kind>{e(_instruments(c))}"
                     f"</span></th>" for c in comparison.columns)
     cells = []
     for column in comparison.columns:

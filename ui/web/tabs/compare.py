@@ -16,7 +16,6 @@ from typing import Any
 import gradio as gr
 
 from assistant.compare import (
-    DEFAULT_JURISDICTIONS,
     NOT_ADDRESSED,
     Column,
     Comparison,
@@ -25,7 +24,7 @@ from assistant.compare import (
 )
 from assistant.models import Citation
 from ingest.errors import ManifestError
-from ui.commands.compare import NAMES, reference
+from ui.commands.compare import reference
 from ui.limits import QuestionTooLongError, check_question
 from ui.web.clicks import ref_click_js
 from ui.web.render import citation_html
@@ -34,9 +33,6 @@ from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS
 from ui.web.view import HIDDEN_PAGE, page_view
 
 LOG = logging.getLogger("policyqa.ui")
-# "Other documents": the jurisdiction of an uploaded document the manifest does not list
-OFFERED = (*DEFAULT_JURISDICTIONS, "unknown")
-CHOICES = [(NAMES[code], code) for code in OFFERED]
 EMPTY = "<div class='pq-empty'>Give a topic and press Compare: each jurisdiction's own documents answer side by side.</div>"
 COLUMNS_CSS = PANEL_CSS + """
 .pq-columns { display: flex; gap: 12px; align-items: flex-start; overflow-x: auto; }
@@ -70,8 +66,9 @@ def compare_tab(state: AppState) -> CompareTab:
             topic = gr.Textbox(label="Topic", scale=5, max_lines=2, elem_id="pq-compare-topic",
                                placeholder="e.g. human oversight, transparency, Chief AI Officers")
             button = gr.Button("Compare", variant="primary", scale=1, min_width=100, elem_id="pq-compare")
-        jurisdictions = gr.CheckboxGroup(CHOICES, value=list(DEFAULT_JURISDICTIONS), label="Jurisdictions",
-                                         elem_id="pq-compare-jurisdictions")
+        # "Other documents" (unknown): documents outside the registry, such as an upload the manifest does not list
+        jurisdictions = gr.CheckboxGroup(state.jurisdiction_choices(), value=list(state.assistant.registry.declared),
+                                         label="Jurisdictions", elem_id="pq-compare-jurisdictions")
         columns = gr.HTML(EMPTY, css_template=COLUMNS_CSS, js_on_load=OPEN_JS, elem_id="pq-compare-columns")
         with gr.Row(equal_height=False):
             detail = gr.HTML("", label="Passage", css_template=PANEL_CSS, elem_id="pq-compare-detail")
@@ -105,7 +102,7 @@ class CompareHandlers:
             check_question(topic, self.state.settings.max_question_chars)
             assistant = self.state.assistant
             facts = indexed_document_facts(assistant)
-            order = [j for j in OFFERED if j in jurisdictions]
+            order = [j for j in assistant.registry.codes if j in jurisdictions]
             comparison = compare(assistant, topic, tuple(order), facts)
         except (QuestionTooLongError, ManifestError, ValueError) as exc:
             return _note(f"Not compared: {exc}."), "", hidden, None
@@ -149,7 +146,7 @@ def comparison_html(comparison: Comparison) -> str:
 
 def _column_html(index: int, column: Column) -> str:
     kinds = "; ".join(dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents))
-    head = (f"<h3>{escape(NAMES.get(column.jurisdiction, column.jurisdiction))}</h3>"
+    head = (f"<h3>{escape(column.name)}</h3>"
             f"<div class='pq-kind'>{escape(kinds or 'no indexed documents')}</div>")
     if not column.addressed:
         body = f"<p class='pq-none'>{escape(NOT_ADDRESSED)}.</p>"
