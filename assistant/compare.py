@@ -46,6 +46,22 @@ class DocumentFacts:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A column's one-sentence summary by the answer model (`assistant.compare_summary`). `text` is empty when
+    the citation check dropped the sentence the model wrote (`dropped` says why): then no summary is shown."""
+
+    text: str
+    citations: tuple[int, ...]  # the column's own citation numbers it rests on
+    writer: str
+    elapsed_ms: float
+    dropped: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "writer": self.writer,
+                "elapsed_ms": round(self.elapsed_ms, 1), "dropped": self.dropped}
+
+
+@dataclass(frozen=True)
 class Column:
     """One jurisdiction's evidence on the topic. `addressed` False: the cell says NOT_ADDRESSED and `closest`
     holds the nearest passage its documents have."""
@@ -60,6 +76,14 @@ class Column:
     strength: float
     reason: str = ""  # the abstention reason ("weak", "fact", "off-topic", …) or "" when addressed
     coverage: float = 0.0  # share of the topic's distinctive stems the cited passages and headings hold
+    summary: Summary | None = None  # None: no summary was asked for this column
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary with its citation markers, or "" when there is none to show."""
+        if self.summary is None or not self.summary.text:
+            return ""
+        return self.summary.text + "".join(f" [{n}]" for n in self.summary.citations)
 
     @property
     def text(self) -> str:
@@ -88,6 +112,7 @@ class Column:
             "closest": None if self.closest is None else {
                 **self.closest.to_dict(), "instrument": self.instrument_of(self.closest.chunk.doc_id)},
             "documents": [d.to_dict() for d in self.documents],
+            "summary": None if self.summary is None else self.summary.to_dict(),
         }
 
 
@@ -96,9 +121,10 @@ class Comparison:
     topic: str
     columns: tuple[Column, ...]
     elapsed_ms: float
+    summaries: str = ""  # what became of the one-sentence summaries: who wrote them, or why there are none
 
     def to_dict(self) -> dict[str, Any]:
-        return {"topic": self.topic, "elapsed_ms": round(self.elapsed_ms, 1),
+        return {"topic": self.topic, "elapsed_ms": round(self.elapsed_ms, 1), "summaries": self.summaries,
                 "columns": [c.to_dict() for c in self.columns]}
 
 

@@ -5,6 +5,7 @@ on small corpora."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from index.build import build_index
 from index.embed import Embedder
 from index.layout import CACHE_FILE
+from index.local_models import find_model, install_model, model_folder
 from ingest.corpus_files import chunking_params, files_to_ingest
 from ingest.manifest import load_manifest, load_registry
 from ingest.pipeline import IngestResult, ingest_files
@@ -136,3 +138,23 @@ def small_settings(tmp_path: Path, shared_corpus: Path, small_cache: Path) -> Se
     settings.data_dir.mkdir(parents=True)
     shutil.copyfile(small_cache, settings.data_dir / CACHE_FILE)
     return settings
+
+
+def _installed_model(name: str) -> Path:
+    """The model stored in the user's model folder (POLICYQA_MODEL_DIR, else ~/.cache/policyqa/models), installed
+    there first when missing, as `policyqa model install NAME` does; a model that cannot be installed fails."""
+    folder = model_folder(Path(os.environ["POLICYQA_MODEL_DIR"]) if os.environ.get("POLICYQA_MODEL_DIR") else None)
+    path, _ = install_model(find_model(name), folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def smollm_model() -> Path:
+    """The test-sized GGUF model (SmolLM2-135M): fast, weak; for mechanics only."""
+    return _installed_model("smollm2-135m")
+
+
+@pytest.fixture(scope="session")
+def qwen_model() -> Path:
+    """The default answer model's GGUF file (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.12 GB)."""
+    return _installed_model("qwen2.5-coder-1.5b")
