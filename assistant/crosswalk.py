@@ -35,7 +35,7 @@ from assistant.question import QuestionIntent
 from assistant.writers.extractive import ExtractiveWriter
 from index.embed_memo import MemoEmbedder
 from index.models import SearchFilters
-from ingest.registry import UNKNOWN
+from ingest.registry import UNKNOWN, Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,18 +113,19 @@ class Crosswalk:
 
 
 def crosswalk_columns(documents: dict[str, DocumentFacts], jurisdiction_of: dict[str, str], by: str,
-                      jurisdictions: tuple[str, ...]) -> tuple[CrosswalkColumn, ...]:
-    """Documents by jurisdiction (in the order of `jurisdictions`, the registry's codes) then date; or the
-    jurisdictions that have one."""
+                      registry: Registry) -> tuple[CrosswalkColumn, ...]:
+    """Documents by jurisdiction (in the registry's order) then date; or the jurisdictions that have one, each
+    labelled with its name."""
     if by not in BY:
         raise ValueError(f"unknown crosswalk columns {by!r}; valid choices are: {', '.join(BY)}")
-    order = {j: n for n, j in enumerate(jurisdictions)}
+    order = {j: n for n, j in enumerate(registry.codes)}
     ranked = sorted(documents.values(), key=lambda d: (order.get(jurisdiction_of.get(d.doc_id, UNKNOWN), 99),
                                                        d.date, d.doc_id))
     if by == "document":
         return tuple(CrosswalkColumn(d.doc_id, d.title, (d,)) for d in ranked)
     present = dict.fromkeys(jurisdiction_of.get(d.doc_id, UNKNOWN) for d in ranked)
-    return tuple(CrosswalkColumn(j, j, tuple(d for d in ranked if jurisdiction_of.get(d.doc_id, UNKNOWN) == j))
+    return tuple(CrosswalkColumn(j, registry.name(j),
+                                 tuple(d for d in ranked if jurisdiction_of.get(d.doc_id, UNKNOWN) == j))
                  for j in present)
 
 
@@ -134,7 +135,7 @@ def indexed_columns(assistant: Assistant, documents: dict[str, DocumentFacts],
     jurisdiction_of = {doc_id: str(record.entry.get("jurisdiction", UNKNOWN))
                        for doc_id, record in assistant.searcher.manifest.documents.items()}
     return crosswalk_columns({k: v for k, v in documents.items() if k in jurisdiction_of}, jurisdiction_of, by,
-                             assistant.registry.codes)
+                             assistant.registry)
 
 
 def item_query(item: FrameItem, vector: np.ndarray | None = None) -> EvidenceQuery:
