@@ -1,6 +1,6 @@
 """Run every item of an evaluation set through an answer function; per-item rows and summaries by group.
 
->>> report = evaluate(items, assistant_answer_fn, k=10, progress=True)  # doctest: +SKIP
+>>> report = evaluate(items, assistant_answer_fn, registry.declared, k=10, progress=True)  # doctest: +SKIP
 >>> report.summary["overall"]["MRR@10"]  # doctest: +SKIP
 0.61
 
@@ -118,8 +118,8 @@ class EvalReport:
         return {"summary": self.summary, "items": [r.to_dict() for r in self.items]}
 
 
-def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, progress: bool = False,
-             run: dict[str, Any] | None = None, jurisdictions: tuple[str, ...] = ()) -> EvalReport:
+def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, jurisdictions: tuple[str, ...], k: int = m.CUTOFF,
+             progress: bool = False, run: dict[str, Any] | None = None) -> EvalReport:
     """Ask every question through `answer_fn`, score each answer, and summarise overall and by group.
 
     An item whose answer function raises is kept with its error and left out of the metrics. `run` is

@@ -14,7 +14,7 @@ from assistant.facts import extract_facts, fact_in
 from assistant.pipeline import Assistant
 from assistant.support import unstated_facts
 
-TOPICS = ("human oversight", "Chief AI Officers", "transparency", "international cooperation")
+TOPICS = ("human oversight", "Chief AI Officers", "transparency")
 
 
 def with_model(assistant: Assistant, **llm: str) -> Assistant:

@@ -22,7 +22,7 @@ from index.models import Passage
 from ingest.manifest import load_manifest
 from ingest.models import Chunk
 from ingest.settings import Settings
-from tests.conftest import registry_tables
+from tests.conftest import REGISTRY, registry_tables
 from ui.cli import main
 from ui.commands.eval import eval_command
 
@@ -207,8 +207,8 @@ def test_compare_prints_new_minus_old_for_two_runner_reports(tmp_path: Path) -> 
                           citations=(Citation(1, passages[0], ""),), passages=passages, abstained=False)
         return answer
 
-    old_paths = write_reports(evaluate(items, answer_fn(reverse=True)).to_dict(), tmp_path / "old")
-    new_paths = write_reports(evaluate(items, answer_fn(reverse=False)).to_dict(), tmp_path / "new")
+    old_paths = write_reports(evaluate(items, answer_fn(reverse=True), REGISTRY.declared).to_dict(), tmp_path / "old")
+    new_paths = write_reports(evaluate(items, answer_fn(reverse=False), REGISTRY.declared).to_dict(), tmp_path / "new")
     old = json.loads(old_paths["json"].read_text())["summary"]["overall"]
     new = json.loads(new_paths["json"].read_text())["summary"]["overall"]
 

@@ -143,7 +143,7 @@ def _run(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str
            "n_dataset_errors": len(errors), "dataset_errors": errors, "n_items_in_set": len(all_items),
            **subset.to_dict()}
     declared = tuple(code for code in registry_codes(settings) if code != UNKNOWN)
-    report = evaluate(items, answer_fn, k=k, progress=True, run=run, jurisdictions=declared).to_dict()
+    report = evaluate(items, answer_fn, declared, k=k, progress=True, run=run).to_dict()
     folder = out or settings.data_dir / "eval" / f"{file.stem}-{pipeline}-{started.strftime('%Y%m%d-%H%M%S')}"
     paths = write_reports(report, folder)
     counted = f"{len(items)} of {len(all_items)}" if len(items) < len(all_items) else str(len(items))
