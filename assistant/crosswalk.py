@@ -35,7 +35,7 @@ from assistant.question import QuestionIntent
 from assistant.writers.extractive import ExtractiveWriter
 from index.embed_memo import MemoEmbedder
 from index.models import SearchFilters
-from ingest.models import JURISDICTIONS
+from ingest.registry import UNKNOWN, Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,27 +112,30 @@ class Crosswalk:
         return next(c for c in self.columns if c.key == key)
 
 
-def crosswalk_columns(documents: dict[str, DocumentFacts], jurisdiction_of: dict[str, str],
-                      by: str) -> tuple[CrosswalkColumn, ...]:
-    """Documents by jurisdiction (in `JURISDICTIONS` order) then date; or the jurisdictions that have one."""
+def crosswalk_columns(documents: dict[str, DocumentFacts], jurisdiction_of: dict[str, str], by: str,
+                      registry: Registry) -> tuple[CrosswalkColumn, ...]:
+    """Documents by jurisdiction (in the registry's order) then date; or the jurisdictions that have one, each
+    labelled with its name."""
     if by not in BY:
         raise ValueError(f"unknown crosswalk columns {by!r}; valid choices are: {', '.join(BY)}")
-    order = {j: n for n, j in enumerate(JURISDICTIONS)}
-    ranked = sorted(documents.values(), key=lambda d: (order.get(jurisdiction_of.get(d.doc_id, "unknown"), 99),
+    order = {j: n for n, j in enumerate(registry.codes)}
+    ranked = sorted(documents.values(), key=lambda d: (order.get(jurisdiction_of.get(d.doc_id, UNKNOWN), 99),
                                                        d.date, d.doc_id))
     if by == "document":
         return tuple(CrosswalkColumn(d.doc_id, d.title, (d,)) for d in ranked)
-    present = dict.fromkeys(jurisdiction_of.get(d.doc_id, "unknown") for d in ranked)
-    return tuple(CrosswalkColumn(j, j, tuple(d for d in ranked if jurisdiction_of.get(d.doc_id, "unknown") == j))
+    present = dict.fromkeys(jurisdiction_of.get(d.doc_id, UNKNOWN) for d in ranked)
+    return tuple(CrosswalkColumn(j, registry.name(j),
+                                 tuple(d for d in ranked if jurisdiction_of.get(d.doc_id, UNKNOWN) == j))
                  for j in present)
 
 
 def indexed_columns(assistant: Assistant, documents: dict[str, DocumentFacts],
                     by: str) -> tuple[CrosswalkColumn, ...]:
     """The columns of the documents the assistant's index holds."""
-    jurisdiction_of = {doc_id: str(record.entry.get("jurisdiction", "unknown"))
+    jurisdiction_of = {doc_id: str(record.entry.get("jurisdiction", UNKNOWN))
                        for doc_id, record in assistant.searcher.manifest.documents.items()}
-    return crosswalk_columns({k: v for k, v in documents.items() if k in jurisdiction_of}, jurisdiction_of, by)
+    return crosswalk_columns({k: v for k, v in documents.items() if k in jurisdiction_of}, jurisdiction_of, by,
+                             assistant.registry)
 
 
 def item_query(item: FrameItem, vector: np.ndarray | None = None) -> EvidenceQuery:
@@ -156,7 +159,7 @@ def crosswalk(assistant: Assistant, frame: Frame, documents: dict[str, DocumentF
     chosen = tuple(frame.item(i) for i in items) if items else frame.items
     vectors = assistant.searcher.embedder.encode([item.query for item in chosen])
     sentences = MemoEmbedder.of(assistant.sentence_embedder)
-    writer = ExtractiveWriter(sentences)
+    writer = ExtractiveWriter(sentences, assistant.registry)
     rows = []
     for item, vector in zip(chosen, vectors):
         query = item_query(item, vector)

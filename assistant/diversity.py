@@ -7,8 +7,6 @@ from index.models import Passage
 from index.term_match import overlaps
 from ingest.chunk import section_unit
 
-# The Playbook restates AI RMF text: on a near-duplicate, the framework itself is the source to cite.
-SECONDARY_DOCUMENTS = frozenset({"nist-ai-rmf-playbook"})
 DUPLICATE_JACCARD = 0.6
 
 
@@ -21,10 +19,11 @@ def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def diversify(passages: list[Passage], per_section: int = 2) -> list[Passage]:
+def diversify(passages: list[Passage], secondary: frozenset[str], per_section: int = 2) -> list[Passage]:
     """Keep ranking order; drop passages past `per_section` from one section, a definition or text chunk that
     shares text with a better-ranked one of the other kind, and near-duplicates (the one from a primary document
-    is kept, in the better of the two ranks). Ranks are renumbered."""
+    is kept, in the better of the two ranks: `secondary` are the documents that restate another, the
+    registry's). Ranks are renumbered."""
     kept: list[Passage] = []
     shingles: list[set[tuple[str, ...]]] = []
     per_key: dict[tuple[str, str], int] = {}
@@ -38,7 +37,7 @@ def diversify(passages: list[Passage], per_section: int = 2) -> list[Passage]:
         mine = _shingles(chunk.text)
         duplicate = next((i for i, s in enumerate(shingles) if jaccard(mine, s) >= DUPLICATE_JACCARD), None)
         if duplicate is not None:
-            if kept[duplicate].chunk.doc_id in SECONDARY_DOCUMENTS and chunk.doc_id not in SECONDARY_DOCUMENTS:
+            if kept[duplicate].chunk.doc_id in secondary and chunk.doc_id not in secondary:
                 kept[duplicate], shingles[duplicate] = passage, mine
             continue
         per_key[key] = per_key.get(key, 0) + 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.abstention import AbstentionPolicy, Decision, EvidenceSignals, decide
+from assistant.compare import drawn_from_each
 from assistant.conversation import Conversation, mentioned_jurisdictions
 from assistant.diversity import diversify, section_unit
 from assistant.document_questions import StatingLine, document_fact_asked, stating_lines
@@ -31,7 +32,9 @@ from assistant.writers.factory import WRITERS, create_writer
 from index.embed import Embedder, resolve_model_path
 from index.models import Passage, SearchFilters, shown_chunk_ids
 from index.search import Searcher
+from ingest.manifest import load_registry
 from ingest.models import Chunk
+from ingest.registry import Registry
 from ingest.settings import DEFAULT_EMBEDDER, Settings
 
 GENERATORS = WRITERS
@@ -55,6 +58,7 @@ class Assistant:
     settings: Settings
     searcher: Searcher
     reranker: Reranker
+    registry: Registry  # the manifest's jurisdictions and secondary documents, read when the assistant is loaded
     writers: dict[str, Writer] = field(default_factory=dict)  # made on first use
     router: Router | None = None  # made on first use from the index's titles and sections
     sentences: Embedder | None = None  # the sentence embedder, once `sentence_embedder` has chosen it
@@ -63,7 +67,8 @@ class Assistant:
     def load(cls, settings: Settings, searcher: Searcher | None = None,
              embedder: Embedder | None = None) -> Assistant:
         searcher = searcher or Searcher.load(settings, embedder=embedder)
-        return cls(settings, searcher, create_reranker(settings.reranker, searcher))
+        return cls(settings, searcher, create_reranker(settings.reranker, searcher),
+                   load_registry(settings.manifest_path))
 
     @property
     def abstention(self) -> AbstentionPolicy:
@@ -78,7 +83,7 @@ class Assistant:
 
     def writer(self, name: str) -> Writer:
         if name not in self.writers:
-            self.writers[name] = create_writer(name, self.settings, self.sentence_embedder)
+            self.writers[name] = create_writer(name, self.settings, self.sentence_embedder, self.registry)
         return self.writers[name]
 
     def route(self, query: str, filters: SearchFilters | None, query_vector: np.ndarray) -> Route | None:
@@ -121,15 +126,9 @@ class Assistant:
         place the question names come first, then those of the whole search."""
         if query_vector is None:
             query_vector = self.searcher.embedder.encode([query])[0]
-        named = mentioned_jurisdictions(query)
+        named = mentioned_jurisdictions(query, self.registry)
         if (filters is None or not filters.active) and len(named) >= 2:
-            pools = [self.searcher.search(query, CANDIDATES // len(named), self.settings.search_mode,
-                                          SearchFilters(jurisdictions=frozenset({j})), query_vector=query_vector)
-                     for j in named]
-            reranked = [self.reranker.rerank(query, pool) for pool in pools]
-            merged = [p for group in zip(*reranked) for p in group]
-            merged += [p for group in reranked for p in group[len(merged) // len(named):]]
-            return self.widened(diversify(merged))[:k]
+            return drawn_from_each(self, query, named, k, CANDIDATES, query_vector)
         filters = self.routed(query, filters)
         passages = self._ranked(query, query_vector, k, filters)
         if route is not None:
@@ -145,17 +144,16 @@ class Assistant:
         candidates = self.searcher.search(query, max(CANDIDATES, k), self.settings.search_mode, filters,
                                           query_vector=query_vector)
         return self.widened(diversify(self.with_explained_provisions(
-            query_vector, self.reranker.rerank(query, candidates), filters)))[:k]
+            query_vector, self.reranker.rerank(query, candidates), filters), self.registry.secondary))[:k]
 
     def widened(self, passages: list[Passage]) -> list[Passage]:
         """The passages read in their provision windows (`passage_window_words`), or as they are."""
         budget = self.settings.passage_window_words
         return widen(passages, self.searcher.neighbours, budget) if budget > 0 else passages
 
-    @staticmethod
-    def routed(query: str, filters: SearchFilters | None) -> SearchFilters | None:
+    def routed(self, query: str, filters: SearchFilters | None) -> SearchFilters | None:
         """The user's filters, or, for a question about one jurisdiction, that jurisdiction's documents."""
-        named = mentioned_jurisdictions(query)
+        named = mentioned_jurisdictions(query, self.registry)
         if (filters is None or not filters.active) and len(named) == 1:
             return SearchFilters(jurisdictions=frozenset(named))
         return filters
@@ -218,12 +216,12 @@ class Assistant:
             timings[stage] = (now - clock) * 1000
             clock = now
 
-        standalone = conversation.standalone(question) if conversation else question
-        named_in_follow_up = mentioned_jurisdictions(question) if standalone != question else ()
+        standalone = conversation.standalone(question, self.registry) if conversation else question
+        named_in_follow_up = mentioned_jurisdictions(question, self.registry) if standalone != question else ()
         if named_in_follow_up and (filters is None or not filters.active):
             # "And what about the US?": the follow-up asks about that jurisdiction only
             filters = SearchFilters(jurisdictions=frozenset(named_in_follow_up))
-        intent = analyse(standalone)
+        intent = analyse(standalone, self.registry)
         shown_filters = self.routed(standalone, filters)
         answer = Answer(question=question, text=ABSTENTION_TEXT, citations=(), passages=(), abstained=True,
                         standalone_question=standalone, timings_ms=timings, kind=intent.kind, writer=generator,
@@ -255,7 +253,7 @@ class Assistant:
             passages = list(request.passages)
         signals = self.signals(request, drafted, filters)
         policy = self.abstention
-        decision = Decision(abstain=False) if lines else decide(signals, intent.kind, policy)
+        decision = Decision(abstain=False) if lines else decide(signals, intent.kind, policy, self.registry)
         answer = replace(answer, passages=tuple(passages),
                          evidence={**signals.to_dict(), "strength": policy.strength(signals)})
         lap("select_ms")
@@ -313,7 +311,7 @@ class Assistant:
         if answer.abstained or not answer.passages:
             return answer
         question = answer.standalone_question or answer.question
-        request = WriteRequest(question, analyse(question), answer.passages)
+        request = WriteRequest(question, analyse(question, self.registry), answer.passages)
         drafted = self.writer("extractive").write(request)
         started = time.perf_counter()
         written = self._write_guarded(answer, generator, request, drafted, on_token)

@@ -1,9 +1,11 @@
 """What a question asks for: the kind of answer, who it is about, which jurisdictions it names, its language.
 
->>> analyse("What is the largest penalty an organisation can face under the EU AI Act?").kind
+>>> analyse("What is the largest penalty an organisation can face under the EU AI Act?", registry).kind
 'amount'
->>> analyse("May employers use AI to detect how their staff feel?").kind
+>>> analyse("May employers use AI to detect how their staff feel?", registry).kind
 'yesno'
+
+`registry` is the corpus's (`ingest.registry`): the jurisdictions a question may name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.conversation import mentioned_jurisdictions
 from assistant.text import STOPWORDS
+from ingest.registry import Registry
 
 # The kinds of answer a question can ask for; `open` is anything else (how, why, what does X say).
 ANSWER_KINDS = ("yesno", "amount", "count", "date", "name", "list", "definition", "comparison", "open")
@@ -93,10 +96,10 @@ class QuestionIntent:
     elsewhere: tuple[str, ...] = ()
 
 
-def answer_kind(question: str) -> str:
+def answer_kind(question: str, registry: Registry) -> str:
     """The kind of answer asked; a comparison and a count win over the words inside them."""
     text = question.strip()
-    if _COMPARISON.search(text) or len(mentioned_jurisdictions(text)) >= 2:
+    if _COMPARISON.search(text) or len(mentioned_jurisdictions(text, registry)) >= 2:
         return "comparison"
     if _COUNT.search(text):
         return "count"
@@ -135,24 +138,24 @@ def is_english(question: str) -> bool:
     return len(words) < 3 or any(w in _ENGLISH_WORDS or w in STOPWORDS for w in words)
 
 
-def outside_jurisdictions(question: str) -> tuple[str, ...]:
+def outside_jurisdictions(question: str, registry: Registry) -> tuple[str, ...]:
     """The jurisdictions outside the corpus a question names, unless it asks about one of the corpus's own
     (a comparison with an outside one is still one the documents cannot make).
 
-    >>> outside_jurisdictions("What fine amounts do China's rules on generative AI services impose?")
+    >>> outside_jurisdictions("What fine amounts do China's rules on generative AI services impose?", registry)
     ('China',)
-    >>> outside_jurisdictions("How does America's AI Action Plan treat China?")
+    >>> outside_jurisdictions("How does America's AI Action Plan treat China?", registry)
     ()
-    >>> outside_jurisdictions("How does Japan's AI Basic Plan compare with South Korea's AI Basic Act?")
+    >>> outside_jurisdictions("How does Japan's AI Basic Plan compare with South Korea's AI Basic Act?", registry)
     ('South Korea',)
 
     """
-    if mentioned_jurisdictions(question) and answer_kind(question) != "comparison":
+    if mentioned_jurisdictions(question, registry) and answer_kind(question, registry) != "comparison":
         return ()
     return tuple(dict.fromkeys(m.group(1) for m in _OUTSIDE.finditer(question)))
 
 
-def analyse(question: str) -> QuestionIntent:
-    return QuestionIntent(kind=answer_kind(question), actors=actors_named(question),
-                          jurisdictions=mentioned_jurisdictions(question), english=is_english(question),
-                          elsewhere=outside_jurisdictions(question))
+def analyse(question: str, registry: Registry) -> QuestionIntent:
+    return QuestionIntent(kind=answer_kind(question, registry), actors=actors_named(question),
+                          jurisdictions=mentioned_jurisdictions(question, registry), english=is_english(question),
+                          elsewhere=outside_jurisdictions(question, registry))

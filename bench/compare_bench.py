@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench_paths import REPO
 
-from assistant.compare import DEFAULT_JURISDICTIONS, compare, indexed_document_facts
+from assistant.compare import compare, indexed_document_facts
 from assistant.evaluation.metrics import percentile
 from assistant.pipeline import Assistant
 from index.embed import use_query_threads
@@ -35,13 +35,14 @@ def main() -> None:
     assistant = Assistant.load(settings)
     facts = indexed_document_facts(assistant)
     print(f"load\t{time.perf_counter() - started:.2f} s")
-    compare(assistant, "warm-up", DEFAULT_JURISDICTIONS, facts)
-    times = [compare(assistant, topic, DEFAULT_JURISDICTIONS, facts).elapsed_ms
+    jurisdictions = assistant.registry.declared
+    compare(assistant, "warm-up", jurisdictions, facts)
+    times = [compare(assistant, topic, jurisdictions, facts).elapsed_ms
              for _ in range(args.runs) for topic in TOPICS]
     load = os.getloadavg()[0]
-    print(f"compare, {len(DEFAULT_JURISDICTIONS)} jurisdictions, {len(times)} runs: "
+    print(f"compare, {len(jurisdictions)} jurisdictions, {len(times)} runs: "
           f"p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms "
-          f"({percentile(times, 50) / len(DEFAULT_JURISDICTIONS):.0f} ms a column; load average {load:.1f} "
+          f"({percentile(times, 50) / len(jurisdictions):.0f} ms a column; load average {load:.1f} "
           f"on {os.cpu_count()} cores)")
 
 

@@ -75,14 +75,14 @@ def main() -> None:
 
     started = time.perf_counter()
     warm = answerable[-1]  # loads the model and caches the system prompt; a prompt not measured after
-    writer.write(WriteRequest(warm, analyse(warm), tuple(assistant.retrieve(warm, settings.top_k, None))))
+    writer.write(WriteRequest(warm, analyse(warm, assistant.registry), tuple(assistant.retrieve(warm, settings.top_k, None))))
     print(f"{writer.name}: {args.passages} passages, {args.words} words, max_tokens {writer.max_tokens}, "
           f"{os.cpu_count()} CPUs; load and first answer {time.perf_counter() - started:.1f} s (not counted)")
 
     firsts, totals, words = [], [], []
     print("| question | prompt words | first token s | answer s | cited sentences |\n|---|---|---|---|---|")
     for question in questions:
-        request = WriteRequest(question, analyse(question), tuple(assistant.retrieve(question, settings.top_k, None)))
+        request = WriteRequest(question, analyse(question, assistant.registry), tuple(assistant.retrieve(question, settings.top_k, None)))
         size = prompt_words(writer.messages(request))
         first, total, cited, reply = timed_write(writer, request)
         firsts.append(first)

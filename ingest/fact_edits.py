@@ -2,11 +2,12 @@
 type, date and official URL, kept in the data dir and laid over what was inferred from the file wherever facts
 are read (the index's documents and chunks, `corpus list`, the Documents tab), so an edit needs no re-embedding.
 
+>>> codes = ("eu", "us", "oecd", "japan", "g7", "unknown")  # a manifest registry's codes
 >>> edit = check_facts({"title": "EO 14179", "jurisdiction": "us", "instrument": "executive order",
-...                     "date": "2025-01-23", "url": "https://www.federalregister.gov/d/2025-02172"})
+...                     "date": "2025-01-23", "url": "https://www.federalregister.gov/d/2025-02172"}, codes)
 >>> edited_entry(SourceEntry(id="eo", file="eo.md", title="eo"), edit).jurisdiction
 'us'
->>> check_facts({"title": "EO", "jurisdiction": "mars", "date": "23/01/2025"})
+>>> check_facts({"title": "EO", "jurisdiction": "mars", "date": "23/01/2025"}, codes)
 Traceback (most recent call last):
 ...
 ingest.fact_edits.FactsError: Jurisdiction: 'mars' is not a known jurisdiction; choose one of: eu, us, oecd, \
@@ -19,7 +20,7 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
@@ -28,8 +29,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ingest.corpus_status import DocumentStatus, corpus_status
-from ingest.manifest import load_manifest
-from ingest.models import INSTRUMENTS, JURISDICTIONS, Chunk, SourceEntry
+from ingest.manifest import load_manifest, load_registry
+from ingest.models import INSTRUMENTS, Chunk, SourceEntry
 from ingest.settings import Settings
 
 FACTS_FILE = "document-facts.json"
@@ -76,9 +77,11 @@ def is_web_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
-def check_facts(values: Mapping[str, Any]) -> FactEdit:
+def check_facts(values: Mapping[str, Any], jurisdictions: Sequence[str] | None) -> FactEdit:
     """The facts as a `FactEdit`, stripped of surrounding spaces; raises `FactsError` listing every field that
-    is wrong and why (an unknown field name too)."""
+    is wrong and why (an unknown field name too). The jurisdiction must be one of `jurisdictions` (the
+    manifest registry's codes); None when reading back stored facts, whose codes were checked when saved and
+    are shown as written if the registry has since dropped them."""
     problems = [(name, f"not a document fact; the facts are {', '.join(EDITABLE)}")
                 for name in values if name not in EDITABLE]
     text = {name: str(values.get(name) or "").strip() for name in EDITABLE}
@@ -90,8 +93,8 @@ def check_facts(values: Mapping[str, Any]) -> FactEdit:
     if not text["title"]:
         problems.append(("title", "must not be empty"))
     text["jurisdiction"] = text["jurisdiction"] or "unknown"
-    if text["jurisdiction"] not in JURISDICTIONS:
-        known = ", ".join(JURISDICTIONS)
+    if jurisdictions is not None and text["jurisdiction"] not in jurisdictions:
+        known = ", ".join(jurisdictions)
         problems.append(("jurisdiction", f"{text['jurisdiction']!r} is not a known jurisdiction; choose one of: {known}"))
     if text["instrument"] and text["instrument"] not in INSTRUMENTS:
         known = ", ".join(INSTRUMENTS)
@@ -138,7 +141,7 @@ def read_fact_edits(data_dir: Path) -> dict[str, FactEdit]:
     edits: dict[str, FactEdit] = {}
     for doc_id, facts in data["documents"].items():
         try:
-            edits[doc_id] = check_facts({k: v for k, v in facts.items() if k != "file"})
+            edits[doc_id] = check_facts({k: v for k, v in facts.items() if k != "file"}, None)
         except (FactsError, AttributeError) as exc:
             raise FactsError([("file", f"{path}: the facts of {doc_id!r} are invalid ({exc})")]) from exc
     return edits
@@ -180,7 +183,7 @@ def save_fact_edit(settings: Settings, doc_id: str, values: Mapping[str, Any]) -
         known = ", ".join(sorted(files)) or "none"
         raise FactsError([("document", f"no uploaded document has the id {doc_id!r} in {settings.corpus_dir}; "
                                        + f"uploaded documents: {known}")])
-    edit = check_facts(values)
+    edit = check_facts(values, load_registry(settings.manifest_path).codes)
     path = facts_path(settings.data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path):

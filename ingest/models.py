@@ -8,7 +8,6 @@ from typing import Any
 
 from ingest.pages import page_reference
 
-JURISDICTIONS = ("eu", "us", "oecd", "japan", "g7", "unknown")
 # The nature of a document, as the manifest states it: a report on a plan must not read as the plan itself.
 INSTRUMENTS = ("binding law (regulation)", "executive order", "agency memorandum", "voluntary framework",
                "intergovernmental recommendation", "leaders' statement", "policy plan", "report")
@@ -22,12 +21,14 @@ class SourceEntry:
     file: str
     title: str
     issuer: str = ""
-    jurisdiction: str = "unknown"
+    jurisdiction: str = "unknown"  # a code of the manifest's registry (`ingest.registry`), or "unknown"
     date: str = ""
     url: str = ""
     licence: str = ""
     sha256: str = ""
     instrument: str = ""  # one of INSTRUMENTS; empty for a user's extra file
+    role: str = "primary"  # "secondary": it restates another document (`restates`, that one's id)
+    restates: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import pytest
 from index.build import build_index
 from index.embed import Embedder
 from index.layout import CACHE_FILE
+from index.local_models import find_model, install_model, model_folder
 from ingest.corpus_files import chunking_params, files_to_ingest
-from ingest.manifest import load_manifest
+from ingest.manifest import load_manifest, load_registry
 from ingest.pipeline import IngestResult, ingest_files
 from ingest.settings import Settings
 
@@ -25,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 ALT_CORPUS = REPO.parent / "shared" / "corpus-alt"  # other editions of corpus documents (HTML, a print PDF)
 MANIFEST = REPO / "corpus" / "sources.toml"
+REGISTRY = load_registry(MANIFEST)  # the default corpus's jurisdictions and secondary documents
 # Every Markdown and text document of the corpus, and one short PDF: the small corpus of the fast tier.
 SMALL_FILES = (
     "g7-leaders-statement-hiroshima-ai-process-2023.md",
@@ -37,6 +39,12 @@ SMALL_FILES = (
 )
 # The fixtures that ingest or index the whole default corpus (minutes, once per session).
 WHOLE_CORPUS_FIXTURES = frozenset({"ingested_corpus", "built_settings"})
+
+
+def registry_tables() -> str:
+    """The default manifest's `[[jurisdiction]]` tables, for a test's own manifest whose documents use them."""
+    text = MANIFEST.read_text(encoding="utf-8")
+    return text[:text.index("[[document]]")]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -184,3 +192,23 @@ def pg_dsn(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(pg_server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _installed_model(name: str) -> Path:
+    """The model stored in the user's model folder (POLICYQA_MODEL_DIR, else ~/.cache/policyqa/models), installed
+    there first when missing, as `policyqa model install NAME` does; a model that cannot be installed fails."""
+    folder = model_folder(Path(os.environ["POLICYQA_MODEL_DIR"]) if os.environ.get("POLICYQA_MODEL_DIR") else None)
+    path, _ = install_model(find_model(name), folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def smollm_model() -> Path:
+    """The test-sized GGUF model (SmolLM2-135M): fast, weak; for mechanics only."""
+    return _installed_model("smollm2-135m")
+
+
+@pytest.fixture(scope="session")
+def qwen_model() -> Path:
+    """The default answer model's GGUF file (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.12 GB)."""
+    return _installed_model("qwen2.5-coder-1.5b")

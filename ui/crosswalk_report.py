@@ -16,7 +16,7 @@ from assistant.compare import NOT_ADDRESSED
 from assistant.crosswalk import Cell, Crosswalk, CrosswalkColumn
 from assistant.frames import FrameItem
 from ingest.models import Chunk
-from ui.commands.compare import NAMES, excerpt
+from ui.commands.compare import excerpt
 from ui.web.render import highlighted, official_url
 
 LEVEL_MARKS = {"strong": "●", "partial": "◐", "not addressed": "·"}
@@ -24,7 +24,7 @@ LEVEL_MARKS = {"strong": "●", "partial": "◐", "not addressed": "·"}
 
 def column_name(walk: Crosswalk, column: CrosswalkColumn) -> str:
     """A document's id, or a jurisdiction's name."""
-    return column.key if walk.by == "document" else NAMES.get(column.key, column.key)
+    return column.key if walk.by == "document" else column.label
 
 
 def instruments(column: CrosswalkColumn) -> str:

@@ -40,6 +40,9 @@ KIND_INSTRUCTIONS = {
     "name": f"Name who or what it is exactly as the passage does. {CITE}",
     "definition": f"Give the definition as the passage states it. {CITE}",
     "comparison": f"Say what each document says, one sentence for each. {CITE}",
+    # a compare column's summary (assistant.compare_summary): one sentence over the column's cited sentences
+    "summary": "Answer with one short sentence of at most 25 words, starting with its subject (not with \"The "
+               "passages\"), and end it with the numbers of the passages it draws on in square brackets, like [1][2].",
 }
 MAX_SENTENCES = 3  # of one passage
 SECTION_WORDS = 14  # of a section path shown in a header: its last levels

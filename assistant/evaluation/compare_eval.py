@@ -1,7 +1,7 @@
 """Score `compare` against a gold set of (topic, jurisdiction) cells: the provisions a careful reader cites, or
 "not addressed". The report and its match rule serve every gold set of cells (the crosswalk's too).
 
->>> report = evaluate_compare(assistant, load_compare_gold(Path("corpus/eval/compare-gold.jsonl")), facts)  # doctest: +SKIP
+>>> report = evaluate_compare(assistant, load_compare_gold(Path("corpus/eval/compare-gold.jsonl"), registry.codes), facts)  # doctest: +SKIP
 >>> report.summary().splitlines()[0]  # doctest: +SKIP
 'compare eval: 32 cells (20 addressed, 12 not addressed)'
 
@@ -21,7 +21,6 @@ from assistant.compare import DocumentFacts, compare
 from assistant.evaluation.matching import passage_matches_quote
 from assistant.evaluation.metrics import percentile
 from index.models import Passage
-from ingest.models import JURISDICTIONS
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
@@ -71,14 +70,15 @@ class CompareCase:
         return {"topic": self.topic, "jurisdiction": self.jurisdiction}
 
 
-def load_compare_gold(path: Path) -> list[CompareCase]:
-    """The cases of a compare gold file (JSON lines); a bad line raises ValueError naming the file and line."""
+def load_compare_gold(path: Path, jurisdictions: tuple[str, ...]) -> list[CompareCase]:
+    """The cases of a compare gold file (JSON lines); a bad line, or a jurisdiction not among `jurisdictions` (the
+    registry's codes), raises ValueError naming the file and line."""
     cases: list[CompareCase] = []
     for where, case in read_gold_cells(path, "compare", ("id", "topic", "jurisdiction"),
                                        lambda d, p: CompareCase(d["id"], d["topic"], d["jurisdiction"], p)):
-        if case.jurisdiction not in JURISDICTIONS:
+        if case.jurisdiction not in jurisdictions:
             raise ValueError(f"{where}: unknown jurisdiction {case.jurisdiction!r}; valid choices are: "
-                             f"{', '.join(JURISDICTIONS)}")
+                             f"{', '.join(jurisdictions)}")
         cases.append(case)
     return cases
 

@@ -24,8 +24,6 @@ from typing import Any
 
 from assistant.facts import extract_facts
 
-# Tags that name a jurisdiction; an item's jurisdictions are the ones among its tags.
-JURISDICTION_TAGS = ("eu", "us", "oecd", "japan", "g7")
 CSV_COLUMNS = ("id", "question", "answer", "tags", "doc", "page", "quote", "key_facts")
 _TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
@@ -62,9 +60,9 @@ class EvalItem:
         """False for a question the corpus does not answer (no reference answer and no evidence)."""
         return self.answer is not None or bool(self.evidence)
 
-    @property
-    def jurisdictions(self) -> tuple[str, ...]:
-        return tuple(tag for tag in self.tags if tag in JURISDICTION_TAGS)
+    def jurisdictions(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The item's tags that name a jurisdiction (`codes`, the registry's)."""
+        return tuple(tag for tag in self.tags if tag in codes)
 
     def to_dict(self) -> dict[str, Any]:
         data = {"id": self.id, "question": self.question, "answer": self.answer,

@@ -1,6 +1,6 @@
 """Run every item of an evaluation set through an answer function; per-item rows and summaries by group.
 
->>> report = evaluate(items, assistant_answer_fn, k=10, progress=True)  # doctest: +SKIP
+>>> report = evaluate(items, assistant_answer_fn, registry.declared, k=10, progress=True)  # doctest: +SKIP
 >>> report.summary["overall"]["MRR@10"]  # doctest: +SKIP
 0.61
 
@@ -21,7 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.evaluation import metrics as m
-from assistant.evaluation.dataset import JURISDICTION_TAGS, EvalItem
+from assistant.evaluation.dataset import EvalItem
 from assistant.models import Answer
 from assistant.question import ANSWER_KINDS
 
@@ -84,6 +84,7 @@ class ItemResult:
     latency_ms: float  # wall-clock time of the answer function's call
     metrics: dict[str, Any]
     error: str = ""
+    jurisdictions: tuple[str, ...] = ()  # the item's tags that name a jurisdiction of the registry
 
     @property
     def should_abstain(self) -> bool:
@@ -101,7 +102,7 @@ class ItemResult:
             "passages": [p.to_dict() for p in answer.passages] if answer else [],
             "timings_ms": {k: round(v, 4) for k, v in (answer.timings_ms if answer else {}).items()},
             "latency_ms": round(self.latency_ms, 2),
-            "tags": list(self.item.tags), "jurisdictions": list(self.item.jurisdictions),
+            "tags": list(self.item.tags), "jurisdictions": list(self.jurisdictions),
             "answerable": self.item.answerable, "evidence": [e.to_dict() for e in self.item.evidence],
             "error": self.error,
             **{k: _rounded(v) for k, v in self.metrics.items()},
@@ -117,12 +118,13 @@ class EvalReport:
         return {"summary": self.summary, "items": [r.to_dict() for r in self.items]}
 
 
-def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, progress: bool = False,
-             run: dict[str, Any] | None = None) -> EvalReport:
+def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, jurisdictions: tuple[str, ...], k: int = m.CUTOFF,
+             progress: bool = False, run: dict[str, Any] | None = None) -> EvalReport:
     """Ask every question through `answer_fn`, score each answer, and summarise overall and by group.
 
     An item whose answer function raises is kept with its error and left out of the metrics. `run` is
-    stored as `summary["run"]` (what was evaluated, with which settings).
+    stored as `summary["run"]` (what was evaluated, with which settings). Tags among `jurisdictions` (the
+    registry's codes, in its order) are grouped `by_jurisdiction`, the others `by_tag`.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -133,16 +135,18 @@ def evaluate(items: Sequence[EvalItem], answer_fn: AnswerFn, k: int = m.CUTOFF, 
             answer = answer_fn(item.question)
         except Exception as exc:  # noqa: BLE001 - one failing question must not lose the others' results
             results.append(ItemResult(item=item, answer=None, latency_ms=_ms_since(started), metrics={},
-                                      error=f"{type(exc).__name__}: {exc}"))
+                                      error=f"{type(exc).__name__}: {exc}",
+                                      jurisdictions=item.jurisdictions(jurisdictions)))
             continue
         latency = _ms_since(started)
         scores = score_item(item, answer, k)
-        results.append(ItemResult(item=item, answer=_top_k(answer, k), latency_ms=latency, metrics=scores))
+        results.append(ItemResult(item=item, answer=_top_k(answer, k), latency_ms=latency, metrics=scores,
+                                  jurisdictions=item.jurisdictions(jurisdictions)))
     writers = _writer_groups(results)
     summary: dict[str, Any] = {
         "overall": summarize(results, k),
-        "by_tag": {tag: summarize(group, k) for tag, group in _groups(results, jurisdictions=False).items()},
-        "by_jurisdiction": {j: summarize(group, k) for j, group in _groups(results, jurisdictions=True).items()},
+        "by_tag": {tag: summarize(group, k) for tag, group in _groups(results, jurisdictions, False).items()},
+        "by_jurisdiction": {j: summarize(group, k) for j, group in _groups(results, jurisdictions, True).items()},
         "by_kind": {kind: summarize(group, k) for kind, group in _kind_groups(results).items()},
         "by_writer": {writer: summarize(group, k) for writer, group in writers.items()},
         "run": {"k": k, **(run or {}), "writers": {writer: len(group) for writer, group in writers.items()}},
@@ -230,13 +234,13 @@ def summarize(results: Sequence[ItemResult], k: int = m.CUTOFF) -> dict[str, Any
     return summary
 
 
-def _groups(results: Sequence[ItemResult], jurisdictions: bool) -> dict[str, list[ItemResult]]:
+def _groups(results: Sequence[ItemResult], codes: tuple[str, ...], jurisdictions: bool) -> dict[str, list[ItemResult]]:
     groups: dict[str, list[ItemResult]] = {}
     for result in results:
         for tag in result.item.tags:
-            if (tag in JURISDICTION_TAGS) == jurisdictions:
+            if (tag in codes) == jurisdictions:
                 groups.setdefault(tag, []).append(result)
-    order = list(JURISDICTION_TAGS) if jurisdictions else sorted(groups)
+    order = list(codes) if jurisdictions else sorted(groups)
     return {name: groups[name] for name in order if name in groups}
 
 

@@ -1,7 +1,7 @@
 """The one interface every answer writer implements, and the draft it returns.
 
->>> writer = create_writer("extractive", settings, embedder)  # doctest: +SKIP
->>> draft = writer.write(WriteRequest(question, analyse(question), tuple(passages)))  # doctest: +SKIP
+>>> writer = create_writer("extractive", settings, embedder, registry)  # doctest: +SKIP
+>>> draft = writer.write(WriteRequest(question, analyse(question, registry), tuple(passages)))  # doctest: +SKIP
 >>> draft.sentences[0].sources  # doctest: +SKIP
 (1,)
 

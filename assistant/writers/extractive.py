@@ -1,6 +1,6 @@
 """The default writer: an answer made of the documents' own sentences, shaped by the kind of answer asked.
 
->>> writer = ExtractiveWriter(embedder)  # doctest: +SKIP
+>>> writer = ExtractiveWriter(embedder, registry)  # doctest: +SKIP
 >>> draft = writer.write(WriteRequest(question, analyse(question), tuple(passages)))  # doctest: +SKIP
 
 Every sentence is a verbatim sentence of the passage it cites, so its support holds by construction; what is
@@ -25,6 +25,7 @@ from assistant.text import lexical_overlap, sentences
 from assistant.writers.base import Draft, DraftSentence, TokenSink, WriteRequest
 from index.embed import Embedder
 from index.models import Passage
+from ingest.registry import UNKNOWN, Registry
 
 MIN_WORDS = 5
 MAX_WORDS = 120
@@ -68,8 +69,6 @@ _APPLICATION = re.compile(r"\b(shall apply from|applies from|shall apply as from
 _SUPERLATIVE = re.compile(r"\b(largest|maximum|highest|biggest|most|max)\b", re.IGNORECASE)
 _DEFINES = re.compile(r"\bmeans\b|\bis defined as\b|\brefers to\b|\bshall mean\b|\bis understood as\b",
                       re.IGNORECASE)
-JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan", "g7": "G7",
-                      "unknown": "Other documents"}
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,11 @@ def _largest_amount(text: str) -> float:
 
 @dataclass
 class ExtractiveWriter:
-    """Quotes the passages; needs the embedder only to score sentences against the question."""
+    """Quotes the passages; needs the embedder only to score sentences against the question, and the registry to
+    name the jurisdiction of each sentence of a comparison."""
 
     embedder: Embedder
+    registry: Registry
     name: str = "extractive"
 
     def write(self, request: WriteRequest, on_token: TokenSink | None = None) -> Draft:
@@ -239,7 +240,7 @@ class ExtractiveWriter:
         if len(intent.jurisdictions) >= 2:
             return intent.jurisdictions
         present = dict.fromkeys(p.chunk.jurisdiction for p in passages[:TOP_PASSAGES + 2])
-        return tuple(j for j in present if j != "unknown")[:3]
+        return tuple(j for j in present if j != UNKNOWN)[:3]
 
     @staticmethod
     def _by_jurisdiction(chosen: list[int], pool: list[Candidate], order: tuple[str, ...]) -> list[int]:
@@ -250,7 +251,7 @@ class ExtractiveWriter:
     def _sentence(self, request: WriteRequest, candidate: Candidate, first: bool, labelled: bool) -> DraftSentence:
         shown = display_text(candidate.text)
         if labelled:
-            shown = f"{JURISDICTION_NAMES.get(candidate.jurisdiction, candidate.jurisdiction)}: {shown}"
+            shown = f"{self.registry.name(candidate.jurisdiction)}: {shown}"
         elif first and request.intent.kind == "yesno":
             section = request.passages[candidate.passage_number - 1].chunk.section
             shown = _with_polarity(request.question, f"{section} {candidate.text}", shown)

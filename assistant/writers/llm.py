@@ -1,7 +1,7 @@
 """The LLM answer writer: a chat model writes a short answer from excerpts of the top passages.
 
 >>> writer = create_llm_writer(settings)  # doctest: +SKIP
->>> draft = writer.write(WriteRequest(question, analyse(question), tuple(passages)), on_token=print)  # doctest: +SKIP
+>>> draft = writer.write(WriteRequest(question, analyse(question, registry), tuple(passages)), on_token=print)  # doctest: +SKIP
 >>> draft.writer, draft.sentences[0].sources  # doctest: +SKIP
 ('llm (qwen2.5-coder-1.5b)', (1,))
 
@@ -10,7 +10,7 @@ The model's markers are only claims; the pipeline's guards check each sentence a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.chat.base import ChatMessage, ChatModel
@@ -47,11 +47,18 @@ class LLMWriter:
 
     def write(self, request: WriteRequest, on_token: TokenSink | None = None) -> Draft:
         """Stream the model's reply to `on_token` and read it into sentences; a runaway reply is cut short."""
-        text = self._complete(self.messages(request), self.max_tokens, on_token)
-        sentences, declined = parse_reply(text, min(len(request.passages), self.shape.passages))
+        return self.draft(self.messages(request), min(len(request.passages), self.shape.passages), on_token)
+
+    def draft(self, messages: tuple[ChatMessage, ...], sources: int, on_token: TokenSink | None = None,
+              max_tokens: int | None = None, done: Callable[[str], bool] = finished) -> Draft:
+        """The model's reply to `messages`, read into sentences claiming passages 1..`sources`; the reply stops
+        when `done` says it has said all it usefully will, or at `max_tokens` (the settings' cap by default)."""
+        text = self._complete(messages, max_tokens or self.max_tokens, on_token, done)
+        sentences, declined = parse_reply(text, sources)
         return Draft(sentences=sentences, writer=self.name, declined=declined)
 
-    def _complete(self, messages: tuple[ChatMessage, ...], max_tokens: int, on_token: TokenSink | None) -> str:
+    def _complete(self, messages: tuple[ChatMessage, ...], max_tokens: int, on_token: TokenSink | None,
+                  done: Callable[[str], bool]) -> str:
         pieces: list[str] = []
         stream: Iterator[str] = self.chat.stream(messages, max_tokens)
         try:
@@ -60,7 +67,7 @@ class LLMWriter:
                 if on_token is not None:
                     on_token(piece)
                 # a sentence or line can only have ended where a piece holds an ending
-                if any(end in piece for end in ".]:\n") and finished("".join(pieces)):
+                if any(end in piece for end in ".]:\n") and done("".join(pieces)):
                     break
         finally:
             close = getattr(stream, "close", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.abstention import AbstentionPolicy, EvidenceSignals, decide
+from tests.conftest import REGISTRY
 
 POLICY = AbstentionPolicy(threshold=0.35, name_penalty=0.15, term_penalty=0.1)  # weights the tests reason with
 
@@ -28,8 +29,10 @@ def test_on_topic_passages_without_the_fact_asked_abstain_with_a_notice() -> Non
 
 
 def test_a_question_about_one_jurisdiction_answered_only_by_others_abstains() -> None:
-    decision = decide(EvidenceSignals(0.7, jurisdiction_found=False, missing_jurisdiction="japan"), "open", POLICY)
-    assert decision.abstain and "Japan" in decision.notice
+    signals = EvidenceSignals(0.7, jurisdiction_found=False, missing_jurisdiction="japan")
+    decision = decide(signals, "open", POLICY, REGISTRY)
+    assert decision.abstain and "No passage from the documents of Japan addresses this" in decision.notice
+    assert "documents of japan" in decide(signals, "open", POLICY).notice  # no registry: the code
 
 
 def test_signals_are_reported_as_numbers() -> None:
@@ -43,5 +46,6 @@ def test_a_policy_can_leave_out_the_fact_and_jurisdiction_rules() -> None:
 
 
 def test_a_question_about_a_jurisdiction_outside_the_corpus_abstains() -> None:
-    decision = decide(EvidenceSignals(0.7, outside_corpus="China"), "amount", POLICY)
-    assert decision.abstain and "China" in decision.notice
+    decision = decide(EvidenceSignals(0.7, outside_corpus="China"), "amount", POLICY, REGISTRY)
+    assert decision.abstain and decision.notice == ("The indexed documents hold the texts of the EU, the US, the OECD, "
+                                                    "Japan and the G7, not those of China.")

@@ -14,6 +14,7 @@ from assistant.evaluation.compare_eval import cell_hit, load_compare_gold
 from assistant.pipeline import Assistant
 from ingest.loaders import load_document
 from ingest.manifest import load_manifest
+from tests.conftest import REGISTRY
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / "corpus" / "sources.toml"
@@ -74,7 +75,7 @@ def test_an_empty_topic_fails(assistant: Assistant, facts: dict) -> None:
 def test_gold_has_thirty_cases_and_every_quote_is_verbatim_on_its_page() -> None:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
-    cases = load_compare_gold(GOLD)
+    cases = load_compare_gold(GOLD, REGISTRY.codes)
     assert len(cases) >= 30 and any(c.not_addressed for c in cases) and any(c.provisions for c in cases)
     entries = {e.id: e for e in load_manifest(MANIFEST)}
     pages: dict[str, dict[int, str]] = {}
@@ -89,8 +90,8 @@ def test_gold_has_thirty_cases_and_every_quote_is_verbatim_on_its_page() -> None
 
 
 def test_a_cell_hits_when_a_cited_passage_holds_the_gold_quote(assistant: Assistant, facts: dict) -> None:
-    case = next(c for c in load_compare_gold(GOLD) if c.id == "chief-ai-officers:us")
+    case = next(c for c in load_compare_gold(GOLD, assistant.registry.codes) if c.id == "chief-ai-officers:us")
     column = compare(assistant, case.topic, (case.jurisdiction,), facts).columns[0]
     assert cell_hit(column, case)
-    other = next(c for c in load_compare_gold(GOLD) if c.id == "human-oversight:eu")
+    other = next(c for c in load_compare_gold(GOLD, assistant.registry.codes) if c.id == "human-oversight:eu")
     assert not cell_hit(column, other)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.evaluation.dataset import EvalSetError, Evidence, load_eval_set
+from tests.conftest import REGISTRY
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_SET = REPO / "corpus" / "eval" / "policyqa-eval.jsonl"
@@ -61,9 +62,9 @@ def test_items_keep_evidence_tags_and_answerability(tmp_path: Path) -> None:
     assert good.evidence == (Evidence(doc="us-eo-14179-2025", page=1,
                                       quote="sustain and enhance America's global AI dominance"),)
     assert good.tags == ("factoid", "us")  # tags are lower-cased
-    assert good.jurisdictions == ("us",)
+    assert good.jurisdictions(REGISTRY.codes) == ("us",)
     assert good.answerable and not none.answerable
-    assert none.answer is None and none.jurisdictions == ("eu",)
+    assert none.answer is None and none.jurisdictions(REGISTRY.codes) == ("eu",)
     assert good.line == 1 and none.line == 2
 
 
@@ -128,7 +129,7 @@ def test_shipped_set_loads_without_errors() -> None:
     assert errors == []
     unanswerable = [i for i in items if not i.answerable]
     assert unanswerable and all("unanswerable" in i.tags for i in unanswerable)
-    assert all(i.jurisdictions for i in items if i.answerable)
+    assert all(i.jurisdictions(REGISTRY.codes) for i in items if i.answerable)
 
 
 def test_key_facts_and_absence_are_read_and_malformed_key_facts_reported(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from assistant.evaluation.runner import evaluate
 from assistant.models import Answer, Citation
 from index.models import Passage
 from ingest.models import Chunk
+from tests.conftest import REGISTRY
 
 ABSTAIN_TEXT = "The indexed documents do not answer this question."
 
@@ -79,8 +80,8 @@ def test_a_csv_set_separates_right_references_from_wrong_ones(doc_chunks: list[C
         ("December 2025",), ("Executive Order 14110", "October 30, 2023"), ("September 7, 2023",)]
 
     answer_fn = sentence_answer_fn(doc_chunks)
-    right = evaluate(right_items, answer_fn).summary["overall"]
-    wrong = evaluate(wrong_items, answer_fn).summary["overall"]
+    right = evaluate(right_items, answer_fn, REGISTRY.declared).summary["overall"]
+    wrong = evaluate(wrong_items, answer_fn, REGISTRY.declared).summary["overall"]
     # The same answers: every fact of the right references stated, none of the wrong ones' dates and orders.
     assert right["key_fact_recall"] == 1.0 and wrong["key_fact_recall"] == 0.0
     # Word overlap barely tells them apart.
@@ -116,7 +117,7 @@ def test_key_fact_recall_per_item_abstention_and_wrong_abstention(doc_chunks: li
                                                                   tmp_path: Path) -> None:
     items, errors = load_eval_set(jsonl_set(tmp_path))
     assert errors == []
-    report = evaluate(items, sentence_answer_fn(doc_chunks)).to_dict()
+    report = evaluate(items, sentence_answer_fn(doc_chunks), REGISTRY.declared).to_dict()
     rows = {r["id"]: r for r in report["items"]}
     assert rows["japan-001"]["key_fact_recall"] == 1.0 and rows["japan-001"]["key_facts_missing"] == []
     assert rows["us-001"]["key_fact_recall"] == 1.0  # "Executive Order 14110 of October 30, 2023"
@@ -150,7 +151,7 @@ def test_summary_per_writer_with_the_sentences_its_guards_removed(doc_chunks: li
         # the Japan question goes to one writer, the others to the other
         return extractive(question) if "Japan" in question else llm(question)
 
-    report = evaluate(items, by_jurisdiction, run={"generator": "mixed"}).to_dict()
+    report = evaluate(items, by_jurisdiction, REGISTRY.declared, run={"generator": "mixed"}).to_dict()
     writers = report["summary"]["by_writer"]
     assert set(writers) == {"extractive", "llm (test)"}
     assert writers["extractive"]["n_items"] == 1 and writers["extractive"]["key_fact_recall"] == 1.0
@@ -172,8 +173,8 @@ def test_compare_shows_key_fact_recall_and_wrong_abstention(doc_chunks: list[Chu
     def abstain_always(question: str) -> Answer:
         return replace(answer_fn(question), text=ABSTAIN_TEXT, abstained=True, citations=())
 
-    old = evaluate(items, abstain_always).to_dict()["summary"]
-    new = evaluate(items, answer_fn).to_dict()["summary"]
+    old = evaluate(items, abstain_always, REGISTRY.declared).to_dict()["summary"]
+    new = evaluate(items, answer_fn, REGISTRY.declared).to_dict()["summary"]
     rows = {(r.group, r.metric): r for r in compare_summaries(old, new)}
     recall = rows[("overall", "key_fact_recall")]
     assert (recall.old, recall.delta, recall.improved) == (0.0, pytest.approx(2 / 3, abs=1e-4), True)

@@ -20,9 +20,10 @@ from test_eval_set import (
     quote_failures,
 )
 
-from assistant.evaluation.dataset import JURISDICTION_TAGS, load_eval_set
+from assistant.evaluation.dataset import load_eval_set
 from assistant.facts import extract_facts, facts_of_kind
 from assistant.question import ANSWER_KINDS
+from tests.conftest import REGISTRY
 
 NEAR_MISS = Path(__file__).resolve().parents[2] / "corpus" / "eval" / "near-miss.jsonl"
 MIN_EACH = 60
@@ -63,7 +64,7 @@ def test_unanswerable_items_are_tagged_and_say_how_absence_was_checked() -> None
         assert item["answer"] is None and item["evidence"] == [], item["id"]
         assert "near-miss" in item["tags"] and not item.get("key_facts"), item["id"]
         _one(item["tags"], KINDS)
-        _one(item["tags"], JURISDICTION_TAGS)
+        _one(item["tags"], REGISTRY.declared)
         assert item["absence"].startswith("searched '") and ": " in item["absence"], item["id"]
 
 
@@ -73,7 +74,7 @@ def test_answerable_items_are_tagged_with_kind_and_the_jurisdiction_of_their_evi
         assert item.get("key_facts") and "absence" not in item, item["id"]
         _one(item["tags"], KINDS)
         cited = {jurisdiction_of(ev["doc"]) for ev in item["evidence"]}
-        assert {_one(item["tags"], JURISDICTION_TAGS)} == cited, item["id"]
+        assert {_one(item["tags"], REGISTRY.declared)} == cited, item["id"]
         for ev in item["evidence"]:
             assert ev["doc"] in CORPUS_DOCS, f"{item['id']}: unknown document {ev['doc']}"
             words = len(ev["quote"].split())
@@ -84,7 +85,7 @@ def test_both_halves_cover_every_answer_kind_and_jurisdiction() -> None:
     for half in (_unanswerable(), _answerable()):
         kinds = Counter(_one(item["tags"], KINDS) for item in half)
         assert set(kinds) == set(KINDS), kinds
-        assert {_one(item["tags"], JURISDICTION_TAGS) for item in half} == set(JURISDICTION_TAGS)
+        assert {_one(item["tags"], REGISTRY.declared) for item in half} == set(REGISTRY.declared)
 
 
 @pytest.mark.corpus  # reads the pages of every corpus document the set cites

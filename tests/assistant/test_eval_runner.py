@@ -24,6 +24,7 @@ from ingest.chunk import ChunkingParams
 from ingest.manifest import load_manifest
 from ingest.models import Chunk
 from ingest.pipeline import ingest_document
+from tests.conftest import REGISTRY
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
@@ -100,7 +101,7 @@ def keyword_answer_fn(chunks: list[Chunk], k: int = 10, min_overlap: int = 3,
 
 
 def test_every_item_gets_a_row_with_its_answer_passages_and_metrics(chunks: list[Chunk]) -> None:
-    report = evaluate(ITEMS, keyword_answer_fn(chunks), k=5)
+    report = evaluate(ITEMS, keyword_answer_fn(chunks), REGISTRY.declared, k=5)
     rows = report.to_dict()["items"]
     assert [r["id"] for r in rows] == [i.id for i in ITEMS]
     for row in rows:
@@ -125,7 +126,7 @@ def test_every_item_gets_a_row_with_its_answer_passages_and_metrics(chunks: list
 
 
 def test_metric_names_follow_k_in_the_summary_the_reports_and_the_comparison(chunks: list[Chunk]) -> None:
-    five = evaluate(ITEMS, keyword_answer_fn(chunks, k=5), k=5, run={"pipeline": "keywords"}).to_dict()
+    five = evaluate(ITEMS, keyword_answer_fn(chunks, k=5), REGISTRY.declared, k=5, run={"pipeline": "keywords"}).to_dict()
     overall = five["summary"]["overall"]
     assert {"hit@1", "hit@3", "hit@5", "MRR@5", "nDCG@5", "evidence_recall@5"} <= set(overall)
     assert not [name for name in overall if name.endswith("@10")]
@@ -133,7 +134,7 @@ def test_metric_names_follow_k_in_the_summary_the_reports_and_the_comparison(chu
     md, page = render_markdown(five), render_html(five)
     assert "| MRR@5 |" in md and "@10" not in md and "top 5" in md
     assert "MRR@5" in page and "@10" not in page
-    three = evaluate(ITEMS, keyword_answer_fn(chunks, k=3), k=3).to_dict()
+    three = evaluate(ITEMS, keyword_answer_fn(chunks, k=3), REGISTRY.declared, k=3).to_dict()
     assert "hit@3" in three["summary"]["overall"] and "hit@5" not in three["summary"]["overall"]
     rows = compare_summaries(five["summary"], five["summary"])
     assert {r.metric for r in rows if r.group == "overall"} >= {"hit@5", "MRR@5", "nDCG@5"}
@@ -141,7 +142,7 @@ def test_metric_names_follow_k_in_the_summary_the_reports_and_the_comparison(chu
 
 
 def test_summary_groups_overall_by_tag_and_by_jurisdiction(chunks: list[Chunk]) -> None:
-    summary = evaluate(ITEMS, keyword_answer_fn(chunks), k=10, run={"pipeline": "keywords"}).summary
+    summary = evaluate(ITEMS, keyword_answer_fn(chunks), REGISTRY.declared, k=10, run={"pipeline": "keywords"}).summary
     overall = summary["overall"]
     assert set(SUMMARY_METRICS) <= set(overall)
     assert (overall["n_items"], overall["n_answerable"], overall["n_unanswerable"]) == (5, 4, 1)
@@ -165,7 +166,7 @@ def test_a_failing_question_is_recorded_and_the_others_still_run(chunks: list[Ch
             raise RuntimeError("index closed")
         return inner(question)
 
-    report = evaluate(ITEMS, flaky)
+    report = evaluate(ITEMS, flaky, REGISTRY.declared)
     failed = [r for r in report.items if r.error]
     assert [r.item.id for r in failed] == ["japan-001"]
     assert failed[0].error == "RuntimeError: index closed"
@@ -174,7 +175,7 @@ def test_a_failing_question_is_recorded_and_the_others_still_run(chunks: list[Ch
 
 
 def test_reports_are_written_as_json_markdown_and_self_contained_html(chunks: list[Chunk], tmp_path: Path) -> None:
-    report = evaluate(ITEMS, keyword_answer_fn(chunks), run={"pipeline": "keywords",
+    report = evaluate(ITEMS, keyword_answer_fn(chunks), REGISTRY.declared, run={"pipeline": "keywords",
                                                            "dataset_errors": ["line 9: missing question"]})
     paths = write_reports(report.to_dict(), tmp_path / "run")
     assert load_report(paths["json"]) == json.loads(json.dumps(report.to_dict()))
@@ -198,8 +199,8 @@ def test_renderers_accept_a_report_without_groups() -> None:
 
 
 def test_compare_gives_new_minus_old_for_each_summary_metric(chunks: list[Chunk], tmp_path: Path) -> None:
-    old = evaluate(ITEMS, keyword_answer_fn(chunks, reverse=True)).to_dict()
-    new = evaluate(ITEMS, keyword_answer_fn(chunks)).to_dict()
+    old = evaluate(ITEMS, keyword_answer_fn(chunks, reverse=True), REGISTRY.declared).to_dict()
+    new = evaluate(ITEMS, keyword_answer_fn(chunks), REGISTRY.declared).to_dict()
     rows = compare_summaries(old["summary"], new["summary"])
     mrr = next(r for r in rows if r.group == "overall" and r.metric == "MRR@10")
     assert mrr.old is not None and mrr.new is not None and mrr.delta is not None

@@ -46,7 +46,7 @@ def passage(text: str, section: str = "Article 5 Prohibited AI practices", page:
 
 
 def request(assistant: Assistant, question: str) -> WriteRequest:
-    return WriteRequest(question, analyse(question), tuple(assistant.retrieve(question, 6, None)))
+    return WriteRequest(question, analyse(question, assistant.registry), tuple(assistant.retrieve(question, 6, None)))
 
 
 # --- the prompt ---------------------------------------------------------------------------------------------

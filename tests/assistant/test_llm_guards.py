@@ -25,7 +25,7 @@ ANSWERABLE = ["What is the largest penalty an organisation can face under the EU
 def writing_assistant(assistant: Assistant, qwen_model: Path) -> Assistant:
     """The session's assistant (same index and embedder) with the default answer model as its LLM writer."""
     return Assistant(assistant.settings.replace(llm_gguf_path=str(qwen_model)), assistant.searcher,
-                     assistant.reranker)
+                     assistant.reranker, assistant.registry)
 
 
 def assert_nothing_unsupported_shown(answer: Answer) -> None:
@@ -40,8 +40,9 @@ def assert_nothing_unsupported_shown(answer: Answer) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("question", TRAPS)
 def test_a_trap_question_gets_no_invented_fact_past_the_guards(writing_assistant: Assistant, question: str) -> None:
-    passages = writing_assistant.retrieve(question, 10, None, analyse(question))
-    draft = writing_assistant.writer("llm").write(WriteRequest(question, analyse(question), tuple(passages)))
+    intent = analyse(question, writing_assistant.registry)
+    passages = writing_assistant.retrieve(question, 10, None, intent)
+    draft = writing_assistant.writer("llm").write(WriteRequest(question, intent, tuple(passages)))
     checked = check_citations(list(draft.sentences), passages, writing_assistant.searcher.embedder, 0.5)
     assert checked.removed == len(draft.sentences) - len(checked.sentences)
     for sentence in checked.sentences:

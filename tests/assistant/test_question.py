@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.question import analyse, answer_kind, is_english
+from tests.conftest import REGISTRY
 
 KINDS = [
     ("May employers use AI to detect how their staff feel?", "yesno"),
@@ -26,18 +27,18 @@ KINDS = [
 
 @pytest.mark.parametrize(("question", "kind"), KINDS)
 def test_answer_kind(question: str, kind: str) -> None:
-    assert answer_kind(question) == kind
+    assert answer_kind(question, REGISTRY) == kind
 
 
 def test_addressees_named_by_the_question() -> None:
-    assert analyse("What fines can companies face under the EU AI Act?").actors == ("companies",)
-    assert "union_institutions" in analyse("What fines may the EDPS impose on Union institutions?").actors
-    assert analyse("What must deployers of high-risk systems do?").actors == ("deployers",)
-    assert analyse("What does the EU AI Act prohibit?").actors == ()
+    assert analyse("What fines can companies face under the EU AI Act?", REGISTRY).actors == ("companies",)
+    assert "union_institutions" in analyse("What fines may the EDPS impose on Union institutions?", REGISTRY).actors
+    assert analyse("What must deployers of high-risk systems do?", REGISTRY).actors == ("deployers",)
+    assert analyse("What does the EU AI Act prohibit?", REGISTRY).actors == ()
 
 
 def test_jurisdictions_of_the_question() -> None:
-    assert analyse("How do Japan and the EU define trustworthy AI?").jurisdictions == ("eu", "japan")
+    assert analyse("How do Japan and the EU define trustworthy AI?", REGISTRY).jurisdictions == ("eu", "japan")
 
 
 @pytest.mark.parametrize("question", ["日本のAI基本計画は何を目指していますか？",

@@ -10,6 +10,7 @@ from assistant.diversity import DUPLICATE_JACCARD, _shingles, diversify, jaccard
 from assistant.pipeline import Assistant
 from assistant.rerank import CrossEncoderReranker, FeatureReranker, create_reranker
 from index.models import Passage
+from tests.conftest import REGISTRY
 
 
 def test_feature_reranker_returns_the_same_passages_reranked(assistant: Assistant) -> None:
@@ -44,7 +45,7 @@ def test_cross_encoder_path_scores_and_orders_passages(assistant: Assistant) -> 
 
 def test_diversity_caps_sections_and_collapses_playbook_duplicates(assistant: Assistant) -> None:
     candidates = assistant.searcher.search("GOVERN 1.1 legal and regulatory requirements", k=30)
-    kept = diversify(candidates, per_section=2)
+    kept = diversify(candidates, REGISTRY.secondary, per_section=2)
     units = [(p.chunk.doc_id, section_unit(p.chunk.section)) for p in kept]
     assert all(units.count(u) <= 2 for u in units)
     assert [p.rank for p in kept] == list(range(1, len(kept) + 1))
@@ -64,13 +65,13 @@ def test_diversity_caps_sections_and_collapses_playbook_duplicates(assistant: As
     restated, source = pairs[0]
     other = next(p for p in candidates if p.chunk.doc_id not in ("nist-ai-rmf-playbook", "nist-ai-rmf-1.0")
                  and not alike(p, restated) and not alike(p, source))
-    collapsed = diversify([restated.with_rank(1), other.with_rank(2), source.with_rank(3)])
+    collapsed = diversify([restated.with_rank(1), other.with_rank(2), source.with_rank(3)], REGISTRY.secondary)
     assert [p.chunk.chunk_id for p in collapsed] == [source.chunk.chunk_id, other.chunk.chunk_id]
-    assert [p.chunk.chunk_id for p in diversify([source.with_rank(1), restated.with_rank(2)])] == \
+    assert [p.chunk.chunk_id for p in diversify([source.with_rank(1), restated.with_rank(2)], REGISTRY.secondary)] == \
         [source.chunk.chunk_id]
     # over the real ranking: the restating Playbook passage ranked first gives way to a primary document's
     assert candidates[0].chunk.chunk_id == restated.chunk.chunk_id
-    kept = diversify(candidates)
+    kept = diversify(candidates, REGISTRY.secondary)
     assert kept[0].chunk.doc_id != "nist-ai-rmf-playbook" and alike(kept[0], restated)
     assert restated.chunk.chunk_id not in {p.chunk.chunk_id for p in kept}
 
@@ -88,7 +89,7 @@ def test_diversity_keeps_one_of_a_definition_and_the_text_chunk_that_holds_it(as
                   and c.char_start <= definition.char_start < c.char_end)
     other = searcher.search("obligations of importers", k=1)[0]
     passages = [Passage(definition, 0.9, 1), Passage(holder, 0.8, 2), other.with_rank(3)]
-    assert [p.chunk.chunk_id for p in diversify(passages)] == [definition.chunk_id, other.chunk.chunk_id]
+    assert [p.chunk.chunk_id for p in diversify(passages, REGISTRY.secondary)] == [definition.chunk_id, other.chunk.chunk_id]
     # the text chunk ranked first keeps its place and the definition inside it gives way
     swapped = [Passage(holder, 0.9, 1), Passage(definition, 0.8, 2)]
-    assert [p.chunk.chunk_id for p in diversify(swapped)] == [holder.chunk_id]
+    assert [p.chunk.chunk_id for p in diversify(swapped, REGISTRY.secondary)] == [holder.chunk_id]

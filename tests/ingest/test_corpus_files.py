@@ -16,6 +16,7 @@ from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
 from ingest.manifest import load_manifest
 from ingest.settings import Settings
+from tests.conftest import registry_tables
 
 REPO = Path(__file__).resolve().parents[2]
 PRESENT = "g7-leaders-statement-hiroshima-ai-process-2023.md"
@@ -40,7 +41,7 @@ def settings(tmp_path: Path, shared_corpus: Path) -> Settings:
         + "".join(f"{k} = {json.dumps(v)}\n" for k, v in dataclasses.asdict(by_file[name]).items())
         for name in (MISSING, MODIFIED, PRESENT)
     ]
-    manifest.write_text("\n".join(tables), encoding="utf-8")
+    manifest.write_text(registry_tables() + "\n".join(tables), encoding="utf-8")
     return Settings(corpus_dir=folder, manifest_path=manifest)
 
 

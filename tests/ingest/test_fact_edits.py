@@ -97,7 +97,8 @@ def test_invalid_facts_are_refused_naming_each_field_and_nothing_is_saved(
 
 
 def test_empty_optional_facts_are_accepted_and_spaces_trimmed() -> None:
-    edit = check_facts({"title": "  My order ", "jurisdiction": "", "date": "", "url": "", "instrument": ""})
+    edit = check_facts({"title": "  My order ", "jurisdiction": "", "date": "", "url": "", "instrument": ""},
+                       ("us", "unknown"))
     assert edit == FactEdit("My order", jurisdiction="unknown")
 
 

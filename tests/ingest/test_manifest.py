@@ -1,4 +1,4 @@
-"""The manifest loader: the real `sources.toml`, and a clear error for each kind of bad entry."""
+"""The manifest loader: the real `sources.toml` with its registry, and a clear error for each kind of bad entry."""
 
 from __future__ import annotations
 
@@ -9,12 +9,20 @@ import pytest
 
 from ingest.corpus_status import sha256_file
 from ingest.errors import ManifestError
-from ingest.manifest import load_manifest
-from ingest.models import INSTRUMENTS, JURISDICTIONS
+from ingest.manifest import load_manifest, load_registry, read_manifest
+from ingest.models import INSTRUMENTS
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
+EU = """
+[[jurisdiction]]
+code = "eu"
+name = "European Union"
+short = "the EU"
+phrase = "the EU AI Act"
+terms = ["eu", "european union"]
+"""
 GOOD = """
 [[document]]
 id = "alpha"
@@ -26,9 +34,10 @@ sha256 = "{sha}"
 SHA = "a" * 64
 
 
-def write(tmp_path: Path, text: str) -> Path:
+def write(tmp_path: Path, text: str, registry: str = EU) -> Path:
+    """A manifest of `text`'s documents, after the jurisdiction tables `registry`."""
     path = tmp_path / "sources.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(registry + text, encoding="utf-8")
     return path
 
 
@@ -78,7 +87,54 @@ def test_unknown_jurisdiction_lists_the_valid_choices(tmp_path: Path) -> None:
         load_manifest(write(tmp_path, GOOD.format(sha=SHA).replace('"eu"', '"mars"')))
     message = str(err.value)
     assert "unknown jurisdiction 'mars'" in message and "id 'alpha'" in message
-    assert ", ".join(JURISDICTIONS) in message
+    assert "valid choices are: eu, unknown" in message
+
+
+def test_the_registry_is_read_from_the_shipped_manifest() -> None:
+    manifest = read_manifest(REPO / "corpus" / "sources.toml")
+    registry = manifest.registry
+    assert registry.codes == ("eu", "us", "oecd", "japan", "g7", "unknown")
+    assert (registry.name("eu"), registry.get("eu").short, registry.get("eu").phrase) == (
+        "European Union", "the EU", "the EU AI Act")
+    assert "US" in registry.get("us").terms and registry.name("unknown") == "Other documents"
+    assert dict(registry.restates) == {"nist-ai-rmf-playbook": "nist-ai-rmf-1.0"}
+    assert {e.jurisdiction for e in manifest.entries} == set(registry.declared)
+
+
+def test_no_manifest_is_an_empty_registry_where_every_document_is_unknown(tmp_path: Path) -> None:
+    registry = load_registry(tmp_path / "absent.toml")
+    assert registry.codes == ("unknown",) and registry.name("eu") == "eu" and registry.secondary == frozenset()
+
+
+def test_a_document_of_an_undeclared_jurisdiction_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match=r"unknown jurisdiction 'eu'; valid choices are: unknown \(declare"):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA), registry=""))
+    unknown = load_manifest(write(tmp_path, GOOD.format(sha=SHA).replace('"eu"', '"unknown"'), registry=""))
+    assert unknown[0].jurisdiction == "unknown"
+
+
+@pytest.mark.parametrize(("table", "error"), [
+    (EU.replace('phrase = "the EU AI Act"\n', ""), "jurisdiction #1 ('eu'): 'phrase' must be a non-empty string"),
+    (EU.replace('terms = ["eu", "european union"]', 'terms = "eu"'), "'terms' must be a list of non-empty strings"),
+    (EU + 'colour = "blue"\n', "unknown key(s) colour; valid keys are: code, name, short, phrase, terms"),
+    (EU + EU, "jurisdiction #2 ('eu'): code 'eu' is declared twice"),
+    (EU.replace('"eu"', '"unknown"', 1), "the code 'unknown' is kept for documents outside the registry"),
+])
+def test_a_bad_jurisdiction_table_names_the_table_and_the_problem(tmp_path: Path, table: str, error: str) -> None:
+    with pytest.raises(ManifestError, match=re.escape(error)):
+        load_manifest(write(tmp_path, GOOD.format(sha=SHA), registry=table))
+
+
+def test_a_secondary_document_names_another_document_it_restates(tmp_path: Path) -> None:
+    beta = GOOD.format(sha=SHA).replace('"alpha"', '"beta"').replace('"alpha.md"', '"beta.md"')
+    good = GOOD.format(sha=SHA) + beta + 'role = "secondary"\nrestates = "alpha"\n'
+    assert dict(read_manifest(write(tmp_path, good)).registry.restates) == {"beta": "alpha"}
+    with pytest.raises(ManifestError, match="restates 'gamma', which is not another document"):
+        load_manifest(write(tmp_path, good.replace('restates = "alpha"', 'restates = "gamma"')))
+    with pytest.raises(ManifestError, match="a secondary document names the document it restates"):
+        load_manifest(write(tmp_path, good.replace('restates = "alpha"\n', "")))
+    with pytest.raises(ManifestError, match="unknown role 'copy'; valid choices are: primary, secondary"):
+        load_manifest(write(tmp_path, good.replace('"secondary"', '"copy"')))
 
 
 def test_unknown_key_lists_the_valid_keys(tmp_path: Path) -> None:

@@ -116,7 +116,8 @@ def test_the_answer_shows_what_it_was_built_from(built_settings: Settings,
     shown = replace(answer, writer="extractive", removed_sentences=2,
                     notices=("The question names a fact the passages do not give.", "A second notice."),
                     filters=SearchFilters(jurisdictions=frozenset({"eu", "us"}), doc_ids=frozenset({EU_ACT})))
-    lines = format_answer(shown, {EU_ACT: "EU Artificial Intelligence Act"}).splitlines()
+    names = {j.code: j.name for j in assistant.registry.jurisdictions}
+    lines = format_answer(shown, {EU_ACT: "EU Artificial Intelligence Act"}, jurisdiction_names=names).splitlines()
     assert "The question names a fact the passages do not give." in lines and "A second notice." in lines
     assert ("Filters: jurisdictions European Union, United States; documents EU Artificial Intelligence Act"
             in lines)

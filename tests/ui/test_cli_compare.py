@@ -1,5 +1,6 @@
 """`policyqa compare` through click's CliRunner over the session's index of the whole corpus: text, JSON,
-Markdown, CSV and HTML, escaping of document text in the page, bad options, and `--eval`."""
+Markdown, CSV and HTML, escaping of document text in the page, bad options, `--eval`, and the summaries the
+test-sized model writes (the other tests pass --no-summary: they read the extractive columns)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.compare import NOT_ADDRESSED, Column, Comparison, DocumentFacts
+from assistant.compare import NOT_ADDRESSED, Column, Comparison, DocumentFacts, Summary
 from assistant.models import AnswerSentence, Citation
 from index.models import Passage
 from ingest.models import Chunk
 from ingest.settings import Settings
 from ui.cli import main
-from ui.commands.compare import to_html
+from ui.commands.compare import to_csv, to_html, to_markdown, to_text
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = "Chief AI Officers"
 
 
-def _compare(settings: Settings, *args: str) -> str:
+def _compare(settings: Settings, *args: str, summaries: bool = False, env: dict[str, str] | None = None) -> str:
     result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir),
-                                       "compare", *args])
+                                       "compare", *args, *([] if summaries else ["--no-summary"])], env=env)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -75,8 +76,8 @@ def test_html_escapes_document_text() -> None:
     passage = Passage(hostile, 1.0, 1)
     facts = (DocumentFacts("doc", "<b>T</b>", "report", "2026-01-01"),)
     shown = AnswerSentence('Bots must log <script>alert("x")</script> every reply.', (1,), 1.0, True)
-    addressed = Column("eu", True, (shown,), (Citation(1, passage, shown.text),), None, facts, 0.9)
-    empty = Column("us", False, (), (), passage, facts, 0.1, "weak")
+    addressed = Column("eu", "European Union", True, (shown,), (Citation(1, passage, shown.text),), None, facts, 0.9)
+    empty = Column("us", "United States", False, (), (), passage, facts, 0.1, "weak")
     page = to_html(Comparison("<img src=x onerror=alert(1)>", (addressed, empty), 1.0))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
@@ -105,3 +106,55 @@ def test_eval_reports_cell_hits_and_not_addressed_figures(built_settings: Settin
         assert summary["n_cells"] == 5 and summary["n_not_addressed"] == 4 and summary["cell_hit@3"] == 1.0
     else:
         assert out.startswith("compare eval: 5 cells (1 addressed, 4 not addressed)") and "cell_hit@3" in out
+
+
+def _summarised() -> Comparison:
+    text = "Each agency must designate a Chief AI Officer within 60 days."
+    chunk = Chunk("memo:1", "us-omb-m-25-21-2025", "OMB M-25-21", "us", 3, 3, "Sec. 3", 0, len(text), text)
+    facts = (DocumentFacts("us-omb-m-25-21-2025", "OMB M-25-21", "agency memorandum", "2025-04-03"),)
+    sentence = AnswerSentence(text, (1,), 1.0, True)
+    citation = Citation(1, Passage(chunk, 1.0, 1), text)
+    shown = Column("us", "United States", True, (sentence,), (citation,), None, facts, 0.9,
+                   summary=Summary("Agencies name a Chief AI Officer within 60 days.", (1,), "llm (m)", 900.0))
+    dropped = Column("eu", "European Union", True, (sentence,), (citation,), None, facts, 0.9,
+                     summary=Summary("", (), "llm (m)", 800.0, "not supported by the cited passages"))
+    return Comparison("Chief AI Officers", (shown, dropped), 1.0, "summaries written by llm (m)")
+
+
+def test_every_format_carries_a_shown_summary_and_says_when_one_was_dropped() -> None:
+    comparison = _summarised()
+    text = to_text(comparison)
+    assert "  Summary: Agencies name a Chief AI Officer within 60 days. [1]" in text
+    assert "(no summary: not supported by the cited passages)" in text and "summaries written by llm (m)" in text
+    markdown = to_markdown(comparison)
+    assert "Summary: Agencies name a Chief AI Officer within 60 days. [1]<br>" in markdown
+    assert markdown.endswith("*summaries written by llm (m)*")
+    rows = list(csv.DictReader(io.StringIO(to_csv(comparison))))
+    assert {r["summary"] for r in rows} == {"Agencies name a Chief AI Officer within 60 days. [1]", ""}
+    page = to_html(comparison)
+    assert "<p class=summary>Agencies name a Chief AI Officer within 60 days. <sup>[1]</sup></p>" in page
+    assert "(no summary: not supported by the cited passages)" in page
+    data = comparison.to_dict()
+    assert data["summaries"] == "summaries written by llm (m)"
+    assert data["columns"][0]["summary"]["text"].startswith("Agencies") and data["columns"][1]["summary"]["dropped"]
+
+
+@pytest.mark.llm
+def test_with_a_model_installed_json_carries_each_column_summary(built_settings: Settings,
+                                                                 smollm_model: Path) -> None:
+    env = {"POLICYQA_LLM_LOCAL_MODEL": "smollm2-135m", "POLICYQA_MODEL_DIR": str(smollm_model.parent)}
+    data = json.loads(_compare(built_settings, TOPIC, "--jurisdictions", "us,japan", "--json", summaries=True,
+                               env=env))
+    assert data["summaries"] == "summaries written by llm (smollm2-135m)"
+    us, japan = data["columns"]
+    assert us["summary"]["writer"] == "llm (smollm2-135m)" and (us["summary"]["text"] or us["summary"]["dropped"])
+    assert japan["summary"] is None  # not addressed: nothing to sum up
+    skipped = json.loads(_compare(built_settings, TOPIC, "--jurisdictions", "us", "--json", env=env))
+    assert skipped["summaries"] == "" and skipped["columns"][0]["summary"] is None
+
+
+def test_without_a_model_compare_still_answers_and_says_how_to_install_one(built_settings: Settings,
+                                                                         tmp_path: Path) -> None:
+    env = {"POLICYQA_MODEL_DIR": str(tmp_path), "POLICYQA_LLM_BASE_URL": "", "POLICYQA_LLM_GGUF_PATH": ""}
+    out = _compare(built_settings, TOPIC, "--jurisdictions", "us", summaries=True, env=env)
+    assert "== United States (" in out and "no summaries: " in out and "policyqa model install" in out

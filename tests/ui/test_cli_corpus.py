@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from ingest.manifest import load_manifest
 from ingest.models import SourceEntry
+from tests.conftest import registry_tables
 from ui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def write_manifest(path: Path, entries: list[SourceEntry]) -> Path:
         "[[document]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in dataclasses.asdict(e).items())
         for e in entries
     ]
-    path.write_text("\n".join(blocks), encoding="utf-8")
+    path.write_text(registry_tables() + "\n".join(blocks), encoding="utf-8")
     return path
 
 

@@ -22,6 +22,7 @@ from index.models import Passage
 from ingest.manifest import load_manifest
 from ingest.models import Chunk
 from ingest.settings import Settings
+from tests.conftest import REGISTRY, registry_tables
 from ui.cli import main
 from ui.commands.eval import eval_command
 
@@ -107,7 +108,7 @@ def small_corpus_settings(tmp_path: Path) -> Settings:
         blocks.append("[[document]]\n" + "".join(f"{k} = {json.dumps(v)}\n"
                                                   for k, v in dataclasses.asdict(entries[doc]).items()))
     manifest = tmp_path / "sources.toml"
-    manifest.write_text("\n".join(blocks), encoding="utf-8")
+    manifest.write_text(registry_tables() + "\n".join(blocks), encoding="utf-8")
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus, manifest_path=manifest)
 
 
@@ -206,8 +207,8 @@ def test_compare_prints_new_minus_old_for_two_runner_reports(tmp_path: Path) -> 
                           citations=(Citation(1, passages[0], ""),), passages=passages, abstained=False)
         return answer
 
-    old_paths = write_reports(evaluate(items, answer_fn(reverse=True)).to_dict(), tmp_path / "old")
-    new_paths = write_reports(evaluate(items, answer_fn(reverse=False)).to_dict(), tmp_path / "new")
+    old_paths = write_reports(evaluate(items, answer_fn(reverse=True), REGISTRY.declared).to_dict(), tmp_path / "old")
+    new_paths = write_reports(evaluate(items, answer_fn(reverse=False), REGISTRY.declared).to_dict(), tmp_path / "new")
     old = json.loads(old_paths["json"].read_text())["summary"]["overall"]
     new = json.loads(new_paths["json"].read_text())["summary"]["overall"]
 

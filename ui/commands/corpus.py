@@ -21,7 +21,7 @@ from ingest.fact_edits import (
     with_fact_edits,
 )
 from ingest.manifest import load_manifest
-from ingest.models import INSTRUMENTS, JURISDICTIONS, SourceEntry
+from ingest.models import INSTRUMENTS, SourceEntry
 from ingest.settings import Settings
 from ingest.sync import resolve_mirror, sync_corpus
 
@@ -108,7 +108,8 @@ def list_documents(settings: Settings, as_json: bool) -> None:
 @click.argument("doc_id")
 @click.option("--title", default=None, help="The document's title.")
 @click.option("--issuer", default=None, help="Who issued it (empty: none stated).")
-@click.option("--jurisdiction", default=None, help=f"One of {', '.join(JURISDICTIONS)}.")
+@click.option("--jurisdiction", default=None,
+              help="A jurisdiction code of the manifest's registry (eu, us, …), or unknown.")
 @click.option("--instrument", default=None, help=f"Its nature, one of: {'; '.join(INSTRUMENTS)} (empty: not stated).")
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="When it was issued (empty: none).")
 @click.option("--url", default=None, help="Its official http(s) address (empty: none).")

@@ -29,8 +29,9 @@ from index.embed import use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SearchFilters
 from ingest.errors import ManifestError
+from ingest.registry import UNKNOWN
 from ingest.settings import Settings
-from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters
+from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters, registry_codes
 
 PIPELINES = ("default", "langchain-baseline")
 
@@ -71,7 +72,7 @@ def eval_command(settings: Settings, file: Path, k: int, out: Path | None, pipel
     """
     if limit is not None and sample is not None:
         raise click.BadParameter("give --limit or --sample, not both", param_hint="--sample")
-    filters = parse_filters(jurisdiction, doc)
+    filters = parse_filters(jurisdiction, doc, registry_codes(settings))
     old = _load_report(compare_with) if compare_with is not None else None  # refuse a bad one before running
     if file.suffix.lower() == ".json":
         report = _load_report(file)
@@ -141,7 +142,8 @@ def _run(settings: Settings, file: Path, k: int, out: Path | None, pipeline: str
            "filters": filters.to_dict() if filters.active else None, "started": started.isoformat(timespec="seconds"),
            "n_dataset_errors": len(errors), "dataset_errors": errors, "n_items_in_set": len(all_items),
            **subset.to_dict()}
-    report = evaluate(items, answer_fn, k=k, progress=True, run=run).to_dict()
+    declared = tuple(code for code in registry_codes(settings) if code != UNKNOWN)
+    report = evaluate(items, answer_fn, declared, k=k, progress=True, run=run).to_dict()
     folder = out or settings.data_dir / "eval" / f"{file.stem}-{pipeline}-{started.strftime('%Y%m%d-%H%M%S')}"
     paths = write_reports(report, folder)
     counted = f"{len(items)} of {len(all_items)}" if len(items) < len(all_items) else str(len(items))

@@ -12,7 +12,7 @@ from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SEARCH_MODES, Passage
 from index.search import Searcher
 from ingest.settings import Settings
-from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters
+from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters, registry_codes
 
 EXCERPT_CHARS = 300
 
@@ -35,7 +35,8 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
 
     Exits with status 1 when there is no index yet or it was built with another model.
     """
-    parse_filters(jurisdiction, docs)  # a bad jurisdiction is refused before the index is loaded
+    codes = registry_codes(settings)
+    parse_filters(jurisdiction, docs, codes)  # a bad jurisdiction is refused before the index is loaded
     use_query_threads()
     try:
         searcher = Searcher.load(settings)
@@ -45,7 +46,7 @@ def search(settings: Settings, query: str, k: int | None, mode: str | None, juri
     except (IndexMismatchError, ModelNotFoundError, ValueError) as exc:  # ValueError: a bad setting
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    filters = parse_filters(jurisdiction, docs, set(searcher.manifest.documents))
+    filters = parse_filters(jurisdiction, docs, codes, set(searcher.manifest.documents))
     passages = searcher.search(query, k=k or settings.top_k, mode=mode or settings.search_mode,
                                filters=filters)
     if as_json:

@@ -17,8 +17,8 @@ from assistant.text import quote_span
 from index.models import Passage
 from ingest.fact_edits import is_web_url
 from ingest.models import Chunk
+from ingest.registry import UNKNOWN_JURISDICTION
 from ui.commands.ask import page_link
-from ui.commands.compare import NAMES
 
 CLOSEST_SHOWN = 3
 _HTML_SPECIAL = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
@@ -66,7 +66,7 @@ def jurisdiction_label(jurisdiction: str) -> str:
     """'EU', 'OECD', 'Japan': short codes in capitals, names capitalised; the documents of no known jurisdiction
     are 'Other documents', as their filter box says."""
     if jurisdiction == "unknown":
-        return NAMES["unknown"]
+        return UNKNOWN_JURISDICTION.name
     return jurisdiction.upper() if len(jurisdiction) <= 4 else jurisdiction.title()
 
 

@@ -72,6 +72,11 @@ class AppState:
         self._following = False  # loading a version another process published
         self._unloadable = ""  # a published version that failed to load
 
+    def jurisdiction_choices(self) -> list[tuple[str, str]]:
+        """(name, code) of every jurisdiction of the registry, "Other documents" (unknown) last."""
+        registry = self.assistant.registry
+        return [(registry.name(code), code) for code in registry.codes]
+
     @property
     def assistant(self) -> Assistant:
         """The assistant of the newest published index version, loaded when a build elsewhere (the CLI)

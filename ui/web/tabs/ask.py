@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ingest.models import JURISDICTIONS
-from ui.commands.compare import NAMES
 from ui.web.ask_handlers import ChatHandlers
 from ui.web.export import SCOPES
 from ui.web.message import CITE_PREFIX
@@ -120,7 +118,7 @@ def ask_tab(state: AppState) -> AskTab:
             gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
             with gr.Accordion("Filters and options", open=False):
                 with gr.Row():
-                    jurisdictions = gr.CheckboxGroup([(NAMES.get(j, j), j) for j in JURISDICTIONS],
+                    jurisdictions = gr.CheckboxGroup(state.jurisdiction_choices(),
                                                      label="Jurisdictions", info="None ticked: all.",
                                                      elem_id="pq-jurisdictions")
                     docs = gr.Dropdown(state.doc_choices(), multiselect=True, label="Documents",

@@ -1,6 +1,7 @@
 """The Compare tab: a topic, the jurisdictions to compare, and one column per jurisdiction side by side, each its
 cited sentences (a click on a citation opens its passage and page, as in the chat) or "not addressed in the indexed
-documents" with its closest passage. Each column names the kinds of instrument its documents are.
+documents" with its closest passage. Each column names the kinds of instrument its documents are. "Write
+summaries" puts a one-sentence summary by the answer model above each column, when it passes the citation check.
 
 >>> with gr.Blocks() as demo:  # doctest: +SKIP
 ...     wire_compare_tab(compare_tab(state), state)
@@ -16,16 +17,16 @@ from typing import Any
 import gradio as gr
 
 from assistant.compare import (
-    DEFAULT_JURISDICTIONS,
     NOT_ADDRESSED,
     Column,
     Comparison,
     compare,
     indexed_document_facts,
 )
+from assistant.compare_summary import summarise
 from assistant.models import Citation
 from ingest.errors import ManifestError
-from ui.commands.compare import NAMES, reference
+from ui.commands.compare import reference
 from ui.limits import QuestionTooLongError, check_question
 from ui.web.clicks import ref_click_js
 from ui.web.render import citation_html
@@ -34,9 +35,6 @@ from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS
 from ui.web.view import HIDDEN_PAGE, page_view
 
 LOG = logging.getLogger("policyqa.ui")
-# "Other documents": the jurisdiction of an uploaded document the manifest does not list
-OFFERED = (*DEFAULT_JURISDICTIONS, "unknown")
-CHOICES = [(NAMES[code], code) for code in OFFERED]
 EMPTY = "<div class='pq-empty'>Give a topic and press Compare: each jurisdiction's own documents answer side by side.</div>"
 COLUMNS_CSS = PANEL_CSS + """
 .pq-columns { display: flex; gap: 12px; align-items: flex-start; overflow-x: auto; }
@@ -47,6 +45,8 @@ COLUMNS_CSS = PANEL_CSS + """
 .pq-column p { margin: 6px 0; line-height: 1.4; }
 .pq-column .pq-ref { font-size: 0.8em; color: var(--body-text-color-subdued); }
 .pq-none { color: #9a3412; font-style: italic; }
+.pq-column .pq-summary { font-weight: 600; }
+.pq-column .pq-nosum { font-size: 0.85em; color: var(--body-text-color-subdued); }
 """
 CLOSEST_LABEL = "Closest passage (not cited)"
 OPEN_JS = ref_click_js("pq-compare-columns")  # a click on a reference link becomes the click event
@@ -57,6 +57,7 @@ class CompareTab:
     topic: gr.Textbox
     jurisdictions: gr.CheckboxGroup
     button: gr.Button
+    summarise: gr.Button
     columns: gr.HTML
     detail: gr.HTML
     page: gr.Image
@@ -71,14 +72,17 @@ def compare_tab(state: AppState) -> CompareTab:
             topic = gr.Textbox(label="Topic", scale=5, max_lines=2, elem_id="pq-compare-topic",
                                placeholder="e.g. human oversight, transparency, Chief AI Officers")
             button = gr.Button("Compare", variant="primary", scale=1, min_width=100, elem_id="pq-compare")
-        jurisdictions = gr.CheckboxGroup(CHOICES, value=list(DEFAULT_JURISDICTIONS), label="Jurisdictions",
-                                         elem_id="pq-compare-jurisdictions")
+            # the answer model takes seconds a column: summaries are written when asked for, as answers are
+            summarise = gr.Button("Write summaries", scale=1, min_width=120, elem_id="pq-compare-summarise")
+        # "Other documents" (unknown): documents outside the registry, such as an upload the manifest does not list
+        jurisdictions = gr.CheckboxGroup(state.jurisdiction_choices(), value=list(state.assistant.registry.declared),
+                                         label="Jurisdictions", elem_id="pq-compare-jurisdictions")
         columns = gr.HTML(EMPTY, css_template=COLUMNS_CSS, js_on_load=OPEN_JS, elem_id="pq-compare-columns")
         with gr.Row(equal_height=False):
             detail = gr.HTML("", label="Passage", css_template=PANEL_CSS, elem_id="pq-compare-detail")
             page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
                             buttons=["fullscreen", "download"], elem_id="pq-compare-page")
-    return CompareTab(topic, jurisdictions, button, columns, detail, page, shown)
+    return CompareTab(topic, jurisdictions, button, summarise, columns, detail, page, shown)
 
 
 def wire_compare_tab(tab: CompareTab, state: AppState) -> None:
@@ -86,6 +90,8 @@ def wire_compare_tab(tab: CompareTab, state: AppState) -> None:
     gr.on([tab.topic.submit, tab.button.click], handlers.compare, inputs=[tab.topic, tab.jurisdictions],
           outputs=[tab.columns, tab.detail, tab.page, tab.shown], api_visibility="private",
           concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
+    tab.summarise.click(handlers.summarise, inputs=[tab.shown], outputs=[tab.columns, tab.shown],
+                        api_visibility="private")
     tab.columns.click(handlers.open_cited, inputs=[tab.shown], outputs=[tab.detail, tab.page],
                       api_visibility="private", concurrency_limit=ASK_CONCURRENCY)
 
@@ -106,7 +112,7 @@ class CompareHandlers:
             check_question(topic, self.state.settings.max_question_chars)
             assistant = self.state.assistant
             facts = indexed_document_facts(assistant)
-            order = [j for j in OFFERED if j in jurisdictions]
+            order = [j for j in assistant.registry.codes if j in jurisdictions]
             comparison = compare(assistant, topic, tuple(order), facts)
         except (QuestionTooLongError, ManifestError, ValueError) as exc:
             return _note(f"Not compared: {exc}."), "", hidden, None
@@ -114,6 +120,24 @@ class CompareHandlers:
             LOG.exception("comparing %r failed", topic)
             return _note(f"Sorry, comparing failed: {exc}"), "", hidden, None
         return comparison_html(comparison), "", hidden, comparison
+
+    def summarise(self, comparison: Comparison | None) -> tuple[Any, ...]:
+        """A summary above each column of the comparison shown; the model writes for one request at a time (the
+        writer queue of the Ask tab's answers). Outputs: columns, the comparison shown."""
+        if comparison is None:
+            return _note("Compare first, then write the summaries."), None
+        queue = self.state.writer_queue
+        ticket = queue.join()
+        try:
+            while queue.ahead(ticket):
+                queue.wait(ticket, 1.0)
+            summarised = summarise(self.state.assistant, comparison)
+        except Exception as exc:
+            LOG.exception("summarising %r failed", comparison.topic)
+            return _note(f"Sorry, writing the summaries failed: {exc}") + comparison_html(comparison), comparison
+        finally:
+            queue.leave(ticket)
+        return comparison_html(summarised), summarised
 
     def open_cited(self, comparison: Comparison | None, event: gr.EventData) -> tuple[Any, ...]:
         """A click on a column's citation (or closest passage). Outputs: passage, page."""
@@ -145,14 +169,16 @@ def _note(text: str) -> str:
 
 
 def comparison_html(comparison: Comparison) -> str:
-    """The columns side by side; every piece of document text escaped."""
-    return "<div class='pq-columns'>" + "".join(_column_html(i, c) for i, c in enumerate(comparison.columns)) + \
-        "</div>"
+    """The columns side by side; every piece of document text escaped. When the summaries could not be written
+    (no answer model), a note above the columns says why."""
+    note = _note(comparison.summaries) if comparison.summaries.startswith("no summaries") else ""
+    return note + "<div class='pq-columns'>" + \
+        "".join(_column_html(i, c) for i, c in enumerate(comparison.columns)) + "</div>"
 
 
 def _column_html(index: int, column: Column) -> str:
     kinds = "; ".join(dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents))
-    head = (f"<h3>{escape(NAMES.get(column.jurisdiction, column.jurisdiction))}</h3>"
+    head = (f"<h3>{escape(column.name)}</h3>"
             f"<div class='pq-kind'>{escape(kinds or 'no indexed documents')}</div>")
     if not column.addressed:
         body = f"<p class='pq-none'>{escape(NOT_ADDRESSED)}.</p>"
@@ -161,13 +187,23 @@ def _column_html(index: int, column: Column) -> str:
             body += (f"<p class='pq-ref'><a href='#' data-ref='{index}-0'>Closest passage</a>: "
                      f"{escape(reference(column, c, c.printed_pages()))}</p>")
         return f"<div class='pq-column'>{head}{body}</div>"
-    sentences = "".join(
+    sentences = _summary_html(index, column) + "".join(
         f"<p>{escape(s.text)} " + "".join(f"<a href='#' data-ref='{index}-{n}'>[{n}]</a>" for n in s.citations)
         + "</p>" for s in column.sentences)
     sources = "".join(
         f"<p class='pq-ref'><a href='#' data-ref='{index}-{c.n}'>[{c.n}]</a> "
         f"{escape(_cited_reference(column, c))}</p>" for c in column.citations)
     return f"<div class='pq-column'>{head}{sentences}{sources}</div>"
+
+
+def _summary_html(index: int, column: Column) -> str:
+    summary = column.summary
+    if summary is None:
+        return ""
+    if not summary.text:
+        return f"<p class='pq-nosum'>No summary: {escape(summary.dropped)}.</p>"
+    links = "".join(f"<a href='#' data-ref='{index}-{n}'>[{n}]</a>" for n in summary.citations)
+    return f"<p class='pq-summary'>{escape(summary.text)} {links}</p>"
 
 
 def _cited_reference(column: Column, citation: Citation) -> str:

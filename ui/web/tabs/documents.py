@@ -14,8 +14,7 @@ import gradio as gr
 
 from ingest.fact_edits import LABELS
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.models import INSTRUMENTS, JURISDICTIONS
-from ui.commands.compare import NAMES
+from ingest.models import INSTRUMENTS
 from ui.web.corpus_table import COLUMN_TYPES, COLUMN_WIDTHS, COLUMNS, corpus_rows
 from ui.web.document_handlers import FACTS_HINT, NOT_STATED, DocumentHandlers, facts_form
 from ui.web.state import AppState
@@ -88,7 +87,7 @@ def _facts_form(state: AppState) -> FactsForm:
             title = gr.Textbox(label=LABELS["title"], elem_id="pq-facts-title", max_lines=1, value=values[0])
             issuer = gr.Textbox(label=LABELS["issuer"], elem_id="pq-facts-issuer", max_lines=1, value=values[1])
         with gr.Row():
-            jurisdiction = gr.Dropdown([(NAMES.get(j, j), j) for j in JURISDICTIONS], value=values[2],
+            jurisdiction = gr.Dropdown(state.jurisdiction_choices(), value=values[2],
                                        label=LABELS["jurisdiction"], elem_id="pq-facts-jurisdiction")
             instrument = gr.Dropdown([(NOT_STATED, NOT_STATED), *((i, i) for i in INSTRUMENTS)], value=values[3],
                                      label=LABELS["instrument"], elem_id="pq-facts-instrument")
