@@ -118,7 +118,7 @@ def test_an_unknown_document_is_refused_with_the_uploaded_ones_listed(settings: 
 @pytest.mark.parametrize("content, words", [
     ("{not json", "cannot be read"),
     ('{"format": 2, "documents": {}}', "has format 2, this policyqa reads format 1"),
-    ('{"format": 1, "documents": {"x": {"title": "T", "jurisdiction": "mars"}}}', "the facts of 'x' are invalid"),
+    ('{"format": 1, "documents": {"x": {"title": "T", "url": "javascript:alert(1)"}}}', "the facts of 'x' are invalid"),
 ])
 def test_a_facts_file_it_cannot_read_is_refused_and_never_overwritten(settings: Settings, content: str,
                                                                        words: str) -> None:
