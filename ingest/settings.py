@@ -70,6 +70,7 @@ class Settings:
     # The prompt is capped near 700 tokens and the answer at llm_max_tokens: 2048 holds both, and its KV cache is
     # a small part of what the models' trained windows (8K, 32K tokens) would allocate.
     llm_n_ctx: int = 2048
+    llm_prompt_words: int = 300  # the passages' words in a prompt: first-token time against recall (README)
     llm_max_tokens: int = 256  # a 4-sentence answer needs ~120 tokens; the cap bounds a looping model (~11 s)
     llm_n_threads: int = 0  # 0: one per CPU core (llama.cpp's own default takes half of them)
     llm_timeout_s: float = 120.0  # an OpenAI-compatible endpoint's time-out per request

@@ -78,4 +78,5 @@ class LLMWriter:
 
 def create_llm_writer(settings: Settings) -> LLMWriter:
     """The writer over the chat model the settings choose (raises LLMNotConfiguredError naming what to do)."""
-    return LLMWriter(create_chat_model(settings), settings.llm_max_tokens)
+    return LLMWriter(create_chat_model(settings), settings.llm_max_tokens,
+                     PromptShape(words=settings.llm_prompt_words))

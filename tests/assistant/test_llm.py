@@ -249,3 +249,15 @@ def test_endpoint_streams_a_draft(assistant: Assistant, llama_server: str) -> No
     pieces: list[str] = []
     draft = writer.write(request(assistant, FUNCTIONS_QUESTION), on_token=pieces.append)
     assert_streamed_draft(draft, pieces, "llm (smollm2)")
+
+
+@pytest.mark.llm
+def test_the_prompt_word_budget_is_a_setting(assistant: Assistant, smollm_model: Path) -> None:
+    small = create_llm_writer(Settings(llm_local_model="smollm2-135m", model_dir=smollm_model.parent,
+                                       llm_prompt_words=120))
+    default = create_llm_writer(Settings(llm_local_model="smollm2-135m", model_dir=smollm_model.parent))
+    asked = request(assistant, FUNCTIONS_QUESTION)
+    passages_words = [sum(len(s.split()) for e in excerpts(asked.question, asked.passages, PROMPT_PASSAGES, words)
+                          for s in e.sentences) for words in (120, PROMPT_WORDS)]
+    assert passages_words[0] <= 120 < passages_words[1]
+    assert prompt_words(small.messages(asked)) < prompt_words(default.messages(asked))
