@@ -13,6 +13,7 @@ jurisdictions draws its passages from each of them the same way (`drawn_from_eac
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,12 @@ class DocumentFacts:
 
     def to_dict(self) -> dict[str, str]:
         return {"doc_id": self.doc_id, "title": self.title, "instrument": self.instrument, "date": self.date}
+
+
+def instruments_of(documents: Iterable[DocumentFacts]) -> str:
+    """The kinds of text a column's documents are, once each in their order ("executive order; report"); ""
+    for a column without documents."""
+    return "; ".join(dict.fromkeys(d.instrument or "instrument not stated" for d in documents))
 
 
 @dataclass(frozen=True)

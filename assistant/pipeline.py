@@ -86,15 +86,20 @@ class Assistant:
             self.writers[name] = create_writer(name, self.settings, self.sentence_embedder, self.registry)
         return self.writers[name]
 
+    @property
+    def question_router(self) -> Router:
+        """The router over the index's titles and sections, made on first use."""
+        if self.router is None:
+            self.router = Router.from_chunks(self.searcher.chunks)
+        return self.router
+
     def route(self, query: str, filters: SearchFilters | None, query_vector: np.ndarray) -> Route | None:
         """Where a question that names a document or provision is searched first: that place, within the
         question's own jurisdiction; the named documents alone when the named provision's passages are weak;
         None when the user chose documents, when nothing is named, or when the routed passages are weak."""
         if filters is not None and (filters.doc_ids or filters.sections):
             return None
-        if self.router is None:
-            self.router = Router.from_chunks(self.searcher.chunks)
-        route = self.router.route(query)
+        route = self.question_router.route(query)
         if route is None:
             return None
         base = self.routed(query, filters)
@@ -132,9 +137,7 @@ class Assistant:
         filters = self.routed(query, filters)
         passages = self._ranked(query, query_vector, k, filters)
         if route is not None:
-            first = self._ranked(query, query_vector, k, route.filters(filters))
-            present = shown_chunk_ids(first)
-            passages = (first + [p for p in passages if not p.chunk_ids & present])[:k]
+            passages = put_first(self._ranked(query, query_vector, k, route.filters(filters)), passages, k)
         if intent is not None and intent.kind == "list":
             passages = self.with_enumeration(query, passages)
         return [p.with_rank(rank) for rank, p in enumerate(passages, start=1)]
@@ -238,9 +241,7 @@ class Assistant:
         lines = self.document_lines(standalone, filters)
         if lines:  # the document's own dating or signing lines answer, ahead of what the search ranked
             first = [Passage(line.chunk, passages[0].score if passages else 1.0) for line in lines]
-            present = shown_chunk_ids(first)
-            passages = [p.with_rank(rank) for rank, p in enumerate(
-                (first + [p for p in passages if not p.chunk_ids & present])[:k], start=1)]
+            passages = [p.with_rank(rank) for rank, p in enumerate(put_first(first, passages, k), start=1)]
         lap("retrieve_ms")
         request = WriteRequest(standalone, intent, tuple(passages))
         drafted = self.writer("extractive").write(request)
@@ -277,9 +278,7 @@ class Assistant:
         asked = document_fact_asked(question)
         if asked is None:
             return []
-        if self.router is None:
-            self.router = Router.from_chunks(self.searcher.chunks)
-        route = self.router.route(asked.subject)
+        route = self.question_router.route(asked.subject)
         if route is None or route.sections:
             return []
         lines: list[StatingLine] = []
@@ -355,6 +354,12 @@ class Assistant:
         if conversation is not None:
             conversation.add(answer)
         return answer
+
+
+def put_first(first: list[Passage], passages: list[Passage], k: int) -> list[Passage]:
+    """`first`, then the passages that show none of their chunks, `k` in all."""
+    present = shown_chunk_ids(first)
+    return (first + [p for p in passages if not p.chunk_ids & present])[:k]
 
 
 def _stream(text: str, on_token: TokenSink | None) -> None:

@@ -25,6 +25,11 @@ ITEM_LABEL = re.compile(r"^\s*(?:\((?:[a-z]{1,2}|[ivxlc]+|[A-Z]|\d{1,3})\)|[a-z]
 LEAD_IN_WORDS = 30
 
 
+def lead_in_note(lead_in: str) -> str:
+    """How a passage's lead-in is shown above it, in the CLI and the web app alike."""
+    return f"in the list “{lead_in}”"
+
+
 def label_style(line: str) -> str:
     """The numbering style of a list item's label ("letter", "roman", "capital", "number", "bullet"), "" for a
     line that is not an item. A lone "(i)", "(v)" or "(x)" is taken for a roman numeral, "(c)" for a letter."""

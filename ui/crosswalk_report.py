@@ -12,7 +12,7 @@ import csv
 import io
 from html import escape
 
-from assistant.compare import NOT_ADDRESSED
+from assistant.compare import NOT_ADDRESSED, instruments_of
 from assistant.crosswalk import Cell, Crosswalk, CrosswalkColumn
 from assistant.frames import FrameItem
 from ingest.models import Chunk
@@ -28,8 +28,7 @@ def column_name(walk: Crosswalk, column: CrosswalkColumn) -> str:
 
 
 def instruments(column: CrosswalkColumn) -> str:
-    kinds = dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents)
-    return "; ".join(kinds)
+    return instruments_of(column.documents)
 
 
 def pages(chunk: Chunk) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from assistant.models import Answer
+from ingest.enumerations import lead_in_note
 from ingest.models import Chunk
 from ingest.settings import Settings
 from ui.answer_service.client import RemoteSession
@@ -55,7 +56,7 @@ def format_answer(answer: Answer, titles: Mapping[str, str] | None = None,
         c = citation.passage.chunk  # numbers run in the order cited: never look a citation up by its number
         lines.append(f"[{citation.n}] {_reference(c, citation.printed_pages, kinds)}")
         if c.lead_in:  # the quote is an item of a list whose lead-in stands before the passage
-            lines.append(f"    in the list “{c.lead_in}”")
+            lines.append(f"    {lead_in_note(c.lead_in)}")
         lines.append(f"    “{citation.quote}”")
         if c.url:
             lines.append(f"    {page_link(c.url, citation.sheets[0])}")

@@ -22,6 +22,7 @@ from assistant.compare import (
     Comparison,
     compare,
     indexed_document_facts,
+    instruments_of,
 )
 from assistant.compare_summary import summarise
 from assistant.evaluation.compare_eval import evaluate_compare, load_compare_gold
@@ -104,8 +105,7 @@ def compare_command(settings: Settings, topic: str, jurisdictions: str, as_json:
 
 
 def _instruments(column: Column) -> str:
-    kinds = dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents)
-    return "; ".join(kinds) or "no indexed documents"
+    return instruments_of(column.documents) or "no indexed documents"
 
 
 def reference(column: Column, chunk: Chunk, printed: str) -> str:

@@ -11,6 +11,7 @@ from index.embed import ModelNotFoundError, use_query_threads
 from index.layout import IndexMismatchError, IndexNotBuiltError
 from index.models import SEARCH_MODES, Passage
 from index.search import Searcher
+from ingest.enumerations import lead_in_note
 from ingest.settings import Settings
 from ui.commands.filters import DOC_HELP, JURISDICTION_HELP, parse_filters, registry_codes
 
@@ -65,7 +66,7 @@ def format_passage(passage: Passage) -> str:
     head = f"{passage.rank}. [{passage.score:.4f}] {chunk.title} ({chunk.doc_id}), {chunk.printed_pages()}"
     if chunk.section:
         head += f" | {chunk.section}"
-    context = f"\n   in the list “{chunk.lead_in}”" if chunk.lead_in else ""
+    context = f"\n   {lead_in_note(chunk.lead_in)}" if chunk.lead_in else ""
     return f"{head}{context}\n   {excerpt(chunk.text)}\n"
 
 

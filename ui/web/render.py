@@ -15,6 +15,7 @@ from html import escape
 from assistant.models import Answer, Citation, quote_sheets
 from assistant.text import quote_span
 from index.models import Passage
+from ingest.enumerations import lead_in_note
 from ingest.fact_edits import is_web_url
 from ingest.models import Chunk
 from ingest.registry import UNKNOWN_JURISDICTION
@@ -130,7 +131,7 @@ def _lead_in_html(chunk: Chunk) -> str:
     """The lead-in of the list the passage opens inside, so its items read with what they are items of."""
     if not chunk.lead_in:
         return ""
-    return f"<div class='pq-lead-in'>in the list “{escape(chunk.lead_in)}”</div>"
+    return f"<div class='pq-lead-in'>{escape(lead_in_note(chunk.lead_in))}</div>"
 
 
 def _link_html(url: str) -> str:

@@ -48,6 +48,12 @@ PANEL_CSS = """
 .pq-empty, .pq-note { color: var(--body-text-color-subdued); font-style: italic; padding: 6px 0; }
 .pq-selected { border-color: var(--color-accent); }
 """
+
+
+def page_image(elem_id: str) -> gr.Image:
+    """The rendered PDF page beside an opened passage (Ask, Compare and Crosswalk tabs), hidden until one opens."""
+    return gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
+                    buttons=["fullscreen", "download"], elem_id=elem_id)
 # A click on a marker `[n]` of the chat (a link to #pq-cite-<answer>-<n>) becomes the sources panel's click
 # event with the reference; the panel then keeps the opened card in view. Registered once per page.
 CITATION_JS = f"""
@@ -139,8 +145,7 @@ def ask_tab(state: AppState) -> AskTab:
             citation = gr.Radio([], label="Open a citation", visible=False, elem_id="pq-citation")
             detail = gr.HTML("", label="Citation", css_template=PANEL_CSS, js_on_load=SHOW_JS,
                              elem_id="pq-detail")
-            page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
-                            buttons=["fullscreen", "download"], elem_id="pq-page")
+            page = page_image("pq-page")
     return AskTab(chat, question, ask_button, new_button, jurisdictions, docs, k, generator, write_button,
                   write_status, copy_scope, markdown, sources, citation, detail, page, session)
 

@@ -22,6 +22,7 @@ from assistant.compare import (
     Comparison,
     compare,
     indexed_document_facts,
+    instruments_of,
 )
 from assistant.compare_summary import summarise
 from assistant.models import Citation
@@ -31,7 +32,7 @@ from ui.limits import QuestionTooLongError, check_question
 from ui.web.clicks import ref_click_js
 from ui.web.render import citation_html
 from ui.web.state import AppState
-from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS
+from ui.web.tabs.ask import ASK_CONCURRENCY, PANEL_CSS, page_image
 from ui.web.view import HIDDEN_PAGE, page_view
 
 LOG = logging.getLogger("policyqa.ui")
@@ -80,8 +81,7 @@ def compare_tab(state: AppState) -> CompareTab:
         columns = gr.HTML(EMPTY, css_template=COLUMNS_CSS, js_on_load=OPEN_JS, elem_id="pq-compare-columns")
         with gr.Row(equal_height=False):
             detail = gr.HTML("", label="Passage", css_template=PANEL_CSS, elem_id="pq-compare-detail")
-            page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
-                            buttons=["fullscreen", "download"], elem_id="pq-compare-page")
+            page = page_image("pq-compare-page")
     return CompareTab(topic, jurisdictions, button, summarise, columns, detail, page, shown)
 
 
@@ -177,7 +177,7 @@ def comparison_html(comparison: Comparison) -> str:
 
 
 def _column_html(index: int, column: Column) -> str:
-    kinds = "; ".join(dict.fromkeys(d.instrument or "instrument not stated" for d in column.documents))
+    kinds = instruments_of(column.documents)
     head = (f"<h3>{escape(column.name)}</h3>"
             f"<div class='pq-kind'>{escape(kinds or 'no indexed documents')}</div>")
     if not column.addressed:

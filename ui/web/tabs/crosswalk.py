@@ -24,7 +24,7 @@ from ui.crosswalk_report import HEATMAP_CSS, cell_html, heatmap_table
 from ui.web.clicks import ref_click_js
 from ui.web.render import chat_text
 from ui.web.state import AppState
-from ui.web.tabs.ask import PANEL_CSS
+from ui.web.tabs.ask import PANEL_CSS, page_image
 from ui.web.view import HIDDEN_PAGE, page_view
 
 LOG = logging.getLogger("policyqa.ui")
@@ -80,8 +80,7 @@ def crosswalk_tab(state: AppState) -> CrosswalkTab:
         heatmap = gr.HTML(EMPTY, css_template=HEATMAP_CSS + PANEL_CSS, js_on_load=OPEN_JS, elem_id="pq-heatmap")
         with gr.Row(equal_height=False):
             cell = gr.HTML("", label="Cell", css_template=CELL_CSS, elem_id="pq-cell")
-            page = gr.Image(label="Page", type="pil", format="png", interactive=False, visible=False,
-                            buttons=["fullscreen", "download"], elem_id="pq-crosswalk-page")
+            page = page_image("pq-crosswalk-page")
     return CrosswalkTab(frame, by, button, status, heatmap, cell, page, shown)
 
 
