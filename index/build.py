@@ -150,7 +150,8 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
                   on_stage: Callable[[str], None]) -> BuildReport:
     started = time.perf_counter()
     previous, unusable = _load_previous(backend)
-    fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder, settings.model_dir)
+    fingerprint = embedder.fingerprint if embedder else model_fingerprint(settings.embedder, settings.model_dir,
+                                                                         settings.embed_precision)
     reason = "requested with --full" if full else unusable or full_rebuild_reason(previous, settings, fingerprint)
     shas, unreadable = file_checksums(files)
     plan = plan_build(previous, shas, unreadable, reason)
@@ -174,8 +175,7 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
     params = chunking_params(settings)
     with ThreadPoolExecutor(1) as loader:
         # The model loads (seconds of imports and weights) while worker processes read the documents.
-        loading = None if embedder else loader.submit(Embedder.load, settings.embedder, settings.embed_batch_size,
-                                                       model_dir=settings.model_dir)
+        loading = None if embedder else loader.submit(Embedder.for_settings, settings)
         ingested = ingest_files([wanted[d] for d in plan.to_read], params, progress=progress,
                                 workers=settings.ingest_workers, limits=DocumentLimits.from_settings(settings))
         embedder = embedder or loading.result()

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from index.int8 import PRECISIONS, int8_module
 from index.local_models import REGISTRY, model_folder, model_status
 from index.sentence_encoder import BertSentenceEncoder
+from ingest.settings import Settings
 
 
 class ModelNotFoundError(Exception):
@@ -121,9 +123,17 @@ def _sentence_transformer(name: str, path: str, allow_download: bool) -> Any:
             f"embedding model '{name}' could not be loaded: not {where} ({exc})") from exc
 
 
-def model_fingerprint(name: str, model_dir: Path | None = None) -> str:
-    """The fingerprint of a model without loading it (cheap: reads file sizes and configs)."""
-    return _fingerprint(*resolve_model_path(name, model_dir))
+def model_fingerprint(name: str, model_dir: Path | None = None, precision: str = "float32") -> str:
+    """The fingerprint of a model at a precision without loading it (cheap: reads file sizes and configs)."""
+    return _with_precision(_fingerprint(*resolve_model_path(name, model_dir)), precision)
+
+
+def _with_precision(fingerprint: str, precision: str) -> str:
+    """An int8 model's vectors differ from float32's: an index built at one precision is not searched with the
+    other (the float32 fingerprint is the one indexes built before the setting carry)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown embedding precision '{precision}'; valid precisions are: {', '.join(PRECISIONS)}")
+    return fingerprint if precision == "float32" else f"{fingerprint}-{precision}"
 
 
 def length_order(lengths: list[int]) -> np.ndarray:
@@ -143,18 +153,29 @@ class Embedder:
     fingerprint: str
     model: Any
     batch_size: int = 8
+    precision: str = "float32"  # of the linear layers (`index.int8`)
 
     @classmethod
     def load(cls, name: str, batch_size: int = 8, allow_download: bool = False,
-             model_dir: Path | None = None) -> Embedder:
+             model_dir: Path | None = None, precision: str = "float32") -> Embedder:
         path, is_local = resolve_model_path(name, model_dir)
+        fingerprint = _with_precision(_fingerprint(path, is_local), precision)
         # A model of the plain shape (the shipped one) runs on torch alone: importing sentence-transformers
         # and transformers would cost a cold `policyqa ask` seconds, for the same vectors.
-        model = BertSentenceEncoder.load(Path(path)) if is_local else None
-        if model is None:
+        plain = BertSentenceEncoder.load(Path(path)) if is_local else None
+        if plain is not None:
+            model: Any = plain.int8() if precision == "int8" else plain
+        else:
             model = _sentence_transformer(name, path, allow_download)
-        return cls(model_id=name, fingerprint=_fingerprint(path, is_local), model=model,
-                   batch_size=batch_size)
+            if precision == "int8":
+                model = int8_module(model)
+        return cls(model_id=name, fingerprint=fingerprint, model=model, batch_size=batch_size, precision=precision)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, name: str | None = None) -> Embedder:
+        """The settings' embedding model (or another, `name`) at the settings' batch size and precision."""
+        return cls.load(name or settings.embedder, batch_size=settings.embed_batch_size, model_dir=settings.model_dir,
+                        precision=settings.embed_precision)
 
     @property
     def dimension(self) -> int:

@@ -99,9 +99,9 @@ class Searcher:
             raise IndexMismatchError(
                 f"the index was built with model '{manifest.model_id}' but the settings name "
                 f"'{settings.embedder}': run `policyqa index build` to rebuild it")
-        if embedder is None or embedder.model_id != manifest.model_id:
-            embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size,
-                                     model_dir=settings.model_dir)
+        if embedder is None or (embedder.model_id, embedder.fingerprint) != (manifest.model_id,
+                                                                            manifest.model_fingerprint):
+            embedder = Embedder.for_settings(settings)
         if embedder.fingerprint != manifest.model_fingerprint:
             raise IndexMismatchError(
                 f"the model '{manifest.model_id}' on this machine differs from the one the index was built with "

@@ -13,11 +13,13 @@ sentence-transformers then loads it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from index.int8 import int8_linear, is_down_projection, pack_int8
 
 # modules.json of the plain shape: the encoder at the folder's root, mean pooling, then (optionally) normalise
 _PLAIN_MODULES = ["sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
@@ -35,6 +37,16 @@ class BertSentenceEncoder:
     batcher: Any  # a `tokenizers.Tokenizer` that truncates and pads a batch as sentence-transformers does
     counter: Any  # the same tokenizer, neither truncating nor padding
     max_seq_length: int
+    packed: dict[str, Any] = field(default_factory=dict)  # int8 linear layers by weight name (`int8`)
+
+    def int8(self) -> BertSentenceEncoder:
+        """The same model with its encoder's linear layers in int8 but the FFN down-projections (`index.int8`);
+        embeddings and layer norms stay float32."""
+        linears = {name.removesuffix(".weight") for name, tensor in self.weights.items()
+                   if name.startswith("encoder.") and name.endswith(".weight") and tensor.dim() == 2
+                   and not is_down_projection(name)}
+        return replace(self, packed={name: pack_int8(self.weights[f"{name}.weight"], self.weights[f"{name}.bias"])
+                                     for name in sorted(linears)})
 
     @classmethod
     def load(cls, folder: Path) -> BertSentenceEncoder | None:
@@ -117,6 +129,9 @@ class BertSentenceEncoder:
         eps = float(config["layer_norm_eps"])
 
         def linear(value: Any, name: str) -> Any:
+            packed = self.packed.get(name)
+            if packed is not None:
+                return int8_linear(value, packed)
             return F.linear(value, w[f"{name}.weight"], w[f"{name}.bias"])
 
         def norm(value: Any, name: str) -> Any:

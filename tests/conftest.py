@@ -86,7 +86,7 @@ def ingested_corpus(corpus_settings: Settings) -> IngestResult:
 @pytest.fixture(scope="session")
 def session_embedder() -> Embedder:
     """The default embedding model, loaded once: give it to `build_index` and `Searcher.load`."""
-    return Embedder.load(Settings().embedder)
+    return Embedder.for_settings(Settings())
 
 
 @pytest.fixture(scope="session")

@@ -158,8 +158,7 @@ class LangChainBaseline:
             raise BaselineError(f"none of the manifest's documents is in {settings.corpus_dir}; "
                                 "run `policyqa corpus sync` first")
         if embedder is None:
-            embedder = Embedder.load(settings.embedder, batch_size=settings.embed_batch_size,
-                                     model_dir=settings.model_dir)
+            embedder = Embedder.for_settings(settings)
         embeddings = EmbedderEmbeddings(embedder, progress=progress)
         key = cache_key(files, embedder.fingerprint)
         folder = settings.data_dir / "baseline" / key

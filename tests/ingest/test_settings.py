@@ -14,6 +14,7 @@ def test_the_choices_are_those_of_the_layers_that_use_them() -> None:
     from index.backends.factory import BACKENDS
     from index.backends.pg_schema import LEXICAL_RANKINGS
     from index.build import EMBED_PREFIXES
+    from index.int8 import PRECISIONS
     from index.models import SEARCH_MODES
     from index.search import FUSIONS
 
@@ -21,6 +22,7 @@ def test_the_choices_are_those_of_the_layers_that_use_them() -> None:
     assert set(CHOICES["pg_lexical"]) == set(LEXICAL_RANKINGS)
     assert set(CHOICES["fusion"]) == set(FUSIONS)
     assert set(CHOICES["embed_prefix"]) == set(EMBED_PREFIXES)
+    assert set(CHOICES["embed_precision"]) == set(PRECISIONS)
     assert set(CHOICES["search_mode"]) == set(SEARCH_MODES)
     assert set(CHOICES["generator"]) == set(GENERATORS)
 

