@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from ingest.loaders.text import front_matter_title, markdown_to_plain
 from ingest.models import SourceEntry
 
 Status = Literal["present", "missing", "modified", "extra", "refused"]
@@ -172,6 +171,10 @@ def is_file_name(title: str) -> bool:
 
 def markdown_title(text: str) -> str:
     """The front matter's `title:`, else the first ATX heading (`# Title`), else ""."""
+    # imported here: the loaders package brings pypdf and bs4 (0.5 s), which `policyqa ask` answered by a running
+    # `policyqa serve` would otherwise import through the fact edits' stamp
+    from ingest.loaders.text import front_matter_title, markdown_to_plain
+
     text = text.lstrip("\ufeff")
     title = front_matter_title(text)
     if title:

@@ -226,3 +226,16 @@ def test_a_quoted_list_item_is_printed_with_the_lead_in_of_its_list(built_settin
         at = lines.index(next(line for line in lines if line.startswith(f"[{citation.n}] ")))
         assert lines[at + 1] == "    in the list “1. The following AI practices shall be prohibited:”"
         assert lines[at + 2] == f"    “{citation.quote}”"
+
+
+def test_the_ask_command_imports_no_model_reader_or_web_library_before_it_needs_one() -> None:
+    """A question answered by a running `policyqa serve` needs none of them: each costs the client tenths of a
+    second (pypdf and bs4 came in through the document facts' stamp)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, ui.commands.ask; "
+              "print(sorted(m for m in ('torch', 'pypdf', 'bs4', 'gradio', 'faiss') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
