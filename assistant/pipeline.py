@@ -120,8 +120,8 @@ class Assistant:
             index_model = self.searcher.embedder
             shipped = resolve_model_path(DEFAULT_EMBEDDER)[0] == resolve_model_path(
                 index_model.model_id, self.settings.model_dir)[0]
-            self.sentences = index_model if shipped and index_model.precision == "float32" else Embedder.load(
-                DEFAULT_EMBEDDER, batch_size=self.settings.embed_batch_size)
+            in_float32 = index_model.in_float32() if shipped else None
+            self.sentences = in_float32 or Embedder.load(DEFAULT_EMBEDDER, batch_size=self.settings.embed_batch_size)
         return self.sentences
 
     def retrieve(self, query: str, k: int, filters: SearchFilters | None,

@@ -12,7 +12,7 @@ import importlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,16 @@ class Embedder:
         """The settings' embedding model (or another, `name`) at the settings' batch size and precision."""
         return cls.load(name or settings.embedder, batch_size=settings.embed_batch_size, model_dir=settings.model_dir,
                         precision=settings.embed_precision)
+
+    def in_float32(self) -> Embedder | None:
+        """This model in float32 without loading it again (an int8 model of the plain shape keeps its float
+        weights); None when only a new load would give it."""
+        if self.precision == "float32":
+            return self
+        if not isinstance(self.model, BertSentenceEncoder):
+            return None
+        return replace(self, model=self.model.in_float32(), precision="float32",
+                       fingerprint=self.fingerprint.removesuffix(f"-{self.precision}"))
 
     @property
     def dimension(self) -> int:

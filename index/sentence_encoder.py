@@ -48,6 +48,10 @@ class BertSentenceEncoder:
         return replace(self, packed={name: pack_int8(self.weights[f"{name}.weight"], self.weights[f"{name}.bias"])
                                      for name in sorted(linears)})
 
+    def in_float32(self) -> BertSentenceEncoder:
+        """The same model with every linear layer in float32 (the weights are shared, not copied)."""
+        return replace(self, packed={})
+
     @classmethod
     def load(cls, folder: Path) -> BertSentenceEncoder | None:
         """The model in `folder` when it has the plain shape and its files, else None."""

@@ -29,6 +29,8 @@ from ingest.registry import UNKNOWN, Registry
 
 MIN_WORDS = 5
 MAX_WORDS = 120
+# A sentence that defines may be long (EO 14110's definitions run to 150 words): it is quoted whole.
+DEFINITION_MAX_WORDS = 220
 # Sentences are scored on their first words; embedding time grows with length and dominates `ask`.
 SCORED_WORDS = 32
 # Relevance = cosine + LEXICAL_WEIGHT × word overlap − RANK_PENALTY × passage rank: weights chosen on the
@@ -51,8 +53,9 @@ MAX_ITEMS = 12
 ITEM_WORDS = 70  # a list item longer than this is shown up to here, ending in "…"; the citation keeps it all
 # bibliography entries and link lists are not answers
 _REFERENCE = re.compile(r"https?://|www\.|\bet al\.|arXiv|\bdoi\b|Retrieved from|Accessed ", re.IGNORECASE)
-# a sentence that ends in a colon announces a list: on its own it answers nothing
-_ENDS_SENTENCE = re.compile(r"([.;?!)”\"’]|[;,] (and|or))$")
+# a sentence that ends in a colon announces a list, and a question ("Who is responsible for …?", the Playbook's
+# suggested questions) asks: on their own they answer nothing
+_ENDS_SENTENCE = re.compile(r"([.;!)”\"’]|[;,] (and|or))$")
 _LABEL = re.compile(r"^\s*(?:\d{1,2}\.(?!\d)|\(\s*(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\s*\)|[a-z]\)|\d{1,2}\)|[•▪●\-–])\s+")
 _ITEM = re.compile(r"(?m)^\s*(?:\(\s*(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\s*\)|[a-z]\)|[•▪●\-–]|\d{1,2}\.(?!\d))\s+\S")
 _LEAD_IN = re.compile(r":\s*$")
@@ -69,6 +72,11 @@ _APPLICATION = re.compile(r"\b(shall apply from|applies from|shall apply as from
 _SUPERLATIVE = re.compile(r"\b(largest|maximum|highest|biggest|most|max)\b", re.IGNORECASE)
 _DEFINES = re.compile(r"\bmeans\b|\bis defined as\b|\brefers to\b|\bshall mean\b|\bis understood as\b",
                       re.IGNORECASE)
+# "What technologies does EO 14110 give as examples of …?", "what might it contain?": the sentence that gives them
+_EXAMPLES_QUESTION = re.compile(r"\b(examples?|contain|contains|include|includes|consist|consists)\b",
+                                re.IGNORECASE)
+_EXAMPLES = re.compile(r"\b(such as|may include|may contain|can include|for example|for instance|e\.g\.|"
+                       r"examples (include|are))\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,8 @@ def candidates(passages: tuple[Passage, ...], top: int, fact_kind: str = "") -> 
     found: list[Candidate] = []
     for number, passage in enumerate(passages, start=1):
         for position, sentence in enumerate(sentences(passage.chunk.text)):
-            if not MIN_WORDS <= len(display_text(sentence).split()) <= MAX_WORDS or _REFERENCE.search(sentence):
+            longest = DEFINITION_MAX_WORDS if _DEFINES.search(sentence) else MAX_WORDS
+            if not MIN_WORDS <= len(display_text(sentence).split()) <= longest or _REFERENCE.search(sentence):
                 continue
             holds_fact = bool(fact_kind) and bool(facts_of_kind(sentence, fact_kind))
             if number > top and not holds_fact:
@@ -176,13 +185,17 @@ class ExtractiveWriter:
         question_vector, sentence_vectors = vectors[0], vectors[1:]
         similarity = sentence_vectors @ question_vector
         relevance = self._relevance(request, pool, similarity)
+        defined = _definition_asked(request)
+        if defined is not None:
+            return Draft((defined,), self.name, best_score=float(similarity.max()))
         if intent.kind == "list":
             listed = self._list(request, pool, relevance)
             if listed:
                 return Draft(listed, self.name, best_score=float(similarity.max()))
         must_cover = self._jurisdictions_to_cover(intent, passages) if intent.kind == "comparison" else ()
         max_sentences = max(MAX_SENTENCES, len(must_cover))
-        chosen = select(relevance, sentence_vectors, pool, max_sentences, must_cover)
+        chosen = _with_examples(request, pool, relevance, select(relevance, sentence_vectors, pool, max_sentences,
+                                                                 must_cover), max_sentences)
         lead = self._lead(request, pool, relevance, chosen)
         ordered = sorted(chosen, key=lambda i: (i != lead, pool[i].passage_number, pool[i].position))
         if must_cover:
@@ -216,6 +229,8 @@ class ExtractiveWriter:
             relevance += FACT_BONUS * np.array([bool(_APPLICATION.search(c.text)) for c in pool])
         if intent.kind == "definition":
             relevance += FACT_BONUS * np.array([bool(_DEFINES.search(c.text)) for c in pool])
+        if _EXAMPLES_QUESTION.search(request.question):
+            relevance += FACT_BONUS * np.array([bool(_EXAMPLES.search(c.text)) for c in pool])
         if intent.kind == "yesno" and _EXCEPTION_QUESTION.search(request.question):
             relevance += FACT_BONUS * np.array([bool(_EXCEPTION.search(c.text)) for c in pool])
         return relevance
@@ -227,6 +242,9 @@ class ExtractiveWriter:
         kind = request.intent.kind
         if not chosen:
             return None
+        giving = [i for i in chosen if _EXAMPLES.search(pool[i].text)]
+        if giving and _EXAMPLES_QUESTION.search(request.question):
+            return max(giving, key=lambda i: float(relevance[i]))
         if kind in ("amount", "count", "date", "name"):
             holding = [i for i in chosen if facts_of_kind(pool[i].text, kind)]
             if holding and kind == "amount" and _SUPERLATIVE.search(request.question):
@@ -278,6 +296,38 @@ class ExtractiveWriter:
                                                  bullet=True))
                 return tuple(drafted)
         return ()
+
+
+def _with_examples(request: WriteRequest, pool: list[Candidate], relevance: np.ndarray, chosen: list[int],
+                   max_sentences: int) -> list[int]:
+    """For a question asking for examples, the most relevant sentence that gives some takes the last place when
+    none chosen does (the definition it follows fills the first two of its passage's places), if it is within
+    reach of the best (RELATIVE_FLOOR)."""
+    if not chosen or not _EXAMPLES_QUESTION.search(request.question):
+        return chosen
+    if any(_EXAMPLES.search(pool[i].text) for i in chosen):
+        return chosen
+    floor = RELATIVE_FLOOR * float(relevance.max())
+    giving = [i for i in np.argsort(-relevance, kind="stable")
+              if _EXAMPLES.search(pool[i].text) and relevance[i] >= floor]
+    return chosen if not giving else [*chosen[:max_sentences - 1], int(giving[0])]
+
+
+def _definition_asked(request: WriteRequest) -> DraftSentence | None:
+    """For a question about what a term means whose first passage is that term's definition, the definition
+    whole: a definition is one sentence, however many clauses (EO 14110's "dual-use foundation model" runs to
+    150 words across semicolons), and quoting a clause of it would drop what the term requires."""
+    first = request.passages[0].chunk if request.passages else None
+    if request.intent.kind != "definition" or first is None or first.kind != "definition" or not first.term:
+        return None
+    if _plain(first.term) not in _plain(request.question):
+        return None
+    return DraftSentence(first.text, (1,), display=_capitalised(display_text(first.text)))
+
+
+def _plain(text: str) -> str:
+    """Lowercase words only: "Dual-use ‘foundation’ model" and "dual use foundation model" read the same."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def list_items(text: str) -> list[str]:

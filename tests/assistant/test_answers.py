@@ -190,3 +190,26 @@ def test_follow_up_is_shown_as_a_grammatical_question_with_its_filter(assistant:
 def test_extractive_answers_say_who_wrote_them(assistant: Assistant) -> None:
     answer = assistant.ask("What are the four functions of the AI RMF?")
     assert answer.writer == "extractive" and answer.removed_sentences == 0
+
+
+def test_a_long_definition_is_quoted_whole_when_the_term_is_asked(assistant: Assistant) -> None:
+    """EO 14110's definition of a dual-use foundation model is one sentence of about 150 words."""
+    answer = assistant.ask("What is a 'dual-use foundation model' under EO 14110?")
+    assert "tens of billions of parameters" in answer.text and "self-supervision" in answer.text
+    assert any("Definitions" in c.passage.chunk.section for c in answer.citations)
+    assert_citations_resolve(answer)
+
+
+def test_a_question_asking_for_examples_gets_the_sentence_that_gives_them(assistant: Assistant) -> None:
+    answer = assistant.ask("What technologies does EO 14110 give as examples of privacy-enhancing technologies?")
+    for example in ("homomorphic encryption", "federated learning", "differential privacy"):
+        assert example in answer.text
+    assert_citations_resolve(answer)
+
+
+def test_no_answer_sentence_is_a_question(assistant: Assistant) -> None:
+    """The Playbook's suggested questions ("Who is responsible for documenting …?") ask; they do not answer."""
+    answer = assistant.ask("What is an AI system inventory according to the AI RMF Playbook, and what might it "
+                           "contain?")
+    assert answer.sentences and not any(s.text.rstrip().endswith("?") for s in answer.sentences)
+    assert "incident response plans" in answer.text

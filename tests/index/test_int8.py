@@ -56,24 +56,37 @@ def test_a_sentence_transformers_model_is_quantised_by_the_same_rule(paragraphs:
     assert len(names) == 30 and not any(is_down_projection(name) for name in names)
 
 
-def test_an_index_built_at_one_precision_is_not_searched_at_the_other(tmp_path: Path, shared_corpus: Path,
-                                                                       session_embedder: Embedder) -> None:
-    assert session_embedder.precision == Settings().embed_precision == "int8"
-    assert model_fingerprint(DEFAULT_EMBEDDER, precision="int8") == session_embedder.fingerprint
-    assert model_fingerprint(DEFAULT_EMBEDDER, precision="float32") != session_embedder.fingerprint
-    corpus = tmp_path / "corpus"
+@pytest.fixture(scope="module")
+def int8_settings(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Settings:
+    """An index of EO 14179 built with the int8 embedder."""
+    root = tmp_path_factory.mktemp("int8")
+    corpus = root / "corpus"
     corpus.mkdir()
     (corpus / DOCUMENTS[0]).write_bytes((shared_corpus / DOCUMENTS[0]).read_bytes())
-    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "data")
-    build_index(settings, files_to_ingest(settings), embedder=session_embedder)
-    assert Searcher.load(settings, embedder=session_embedder).search("American leadership in AI", k=1)
+    settings = Settings(corpus_dir=corpus, data_dir=root / "data", embed_precision="int8")
+    build_index(settings, files_to_ingest(settings), embedder=Embedder.for_settings(settings))
+    return settings
+
+
+def test_an_index_built_at_one_precision_is_not_searched_at_the_other(int8_settings: Settings,
+                                                                       session_embedder: Embedder) -> None:
+    searcher = Searcher.load(int8_settings)
+    assert searcher.embedder.precision == "int8" and searcher.search("American leadership in AI", k=1)
+    assert searcher.embedder.fingerprint == model_fingerprint(DEFAULT_EMBEDDER, precision="int8")
+    assert model_fingerprint(DEFAULT_EMBEDDER, precision="float32") != searcher.embedder.fingerprint
+    # the float32 model in memory is not taken for the int8 one, and float32 settings do not open the index
+    assert Searcher.load(int8_settings, embedder=session_embedder).embedder.precision == "int8"
     with pytest.raises(IndexMismatchError, match="fingerprint mismatch.*policyqa index build"):
-        Searcher.load(dataclasses.replace(settings, embed_precision="float32"))
+        Searcher.load(dataclasses.replace(int8_settings, embed_precision="float32"))
 
 
-def test_sentences_are_scored_in_float32_beside_an_int8_index(built_settings: Settings,
-                                                             session_embedder: Embedder) -> None:
-    assistant = Assistant.load(built_settings, embedder=session_embedder)
+def test_sentences_are_scored_in_float32_beside_an_int8_index(int8_settings: Settings) -> None:
+    assistant = Assistant.load(int8_settings)
     assert assistant.searcher.embedder.precision == "int8"
     assert assistant.sentence_embedder.precision == "float32"
     assert assistant.sentence_embedder.fingerprint == model_fingerprint(DEFAULT_EMBEDDER, precision="float32")
+    # the same weights, read once: its vectors are those of the model loaded in float32
+    assert assistant.sentence_embedder.model.weights is assistant.searcher.embedder.model.weights
+    texts = ["Prohibited AI practices", "The AI Office shall encourage codes of practice."]
+    assert np.allclose(assistant.sentence_embedder.encode(texts), Embedder.load(DEFAULT_EMBEDDER).encode(texts),
+                       atol=1e-6)

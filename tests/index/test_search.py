@@ -43,12 +43,10 @@ def test_the_paragraphs_of_a_named_article_come_in_document_order(searcher: Sear
     assert [c.char_start for c in article] == sorted(c.char_start for c in article), [c.section for c in article]
 
 
-def test_emotion_recognition_in_the_workplace_ranks_article_5_of_the_ai_act_in_the_top_6(
+def test_emotion_recognition_in_the_workplace_ranks_article_5_of_the_ai_act_in_the_top_5(
         searcher: Searcher) -> None:
-    # Article 5(1)(f) and Recital (54) nearly tie for fifth place (0.365 and 0.377 with the int8 embedder, the
-    # other way round in float32): the passage must be among the first six
-    top = searcher.search("emotion recognition in the workplace", k=6, mode="hybrid")
-    assert [p.rank for p in top] == [1, 2, 3, 4, 5, 6]
+    top = searcher.search("emotion recognition in the workplace", k=5, mode="hybrid")
+    assert [p.rank for p in top] == [1, 2, 3, 4, 5]
     # "Article 5 " and not "Article 50" (transparency), whose section also starts with "Article 5".
     assert any(p.chunk.doc_id == EU_AI_ACT and re.search(r"\bArticle 5\b", p.chunk.section) for p in top), [
         (p.chunk.doc_id, p.chunk.section) for p in top]
