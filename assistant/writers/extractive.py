@@ -25,6 +25,7 @@ from assistant.text import lexical_overlap, sentences
 from assistant.writers.base import Draft, DraftSentence, TokenSink, WriteRequest
 from index.embed import Embedder
 from index.models import Passage
+from index.term_match import normalise
 from ingest.registry import UNKNOWN, Registry
 
 MIN_WORDS = 5
@@ -320,14 +321,11 @@ def _definition_asked(request: WriteRequest) -> DraftSentence | None:
     first = request.passages[0].chunk if request.passages else None
     if request.intent.kind != "definition" or first is None or first.kind != "definition" or not first.term:
         return None
-    if _plain(first.term) not in _plain(request.question):
+    # the whole term, as written, not `term_match.asked_terms`: its alias keys ("ai" of "Artificial Intelligence
+    # (AI)") would take OMB's definition of AI for a question on the "Human-AI Configuration" risk
+    if normalise(first.term) not in normalise(request.question):
         return None
     return DraftSentence(first.text, (1,), display=_capitalised(display_text(first.text)))
-
-
-def _plain(text: str) -> str:
-    """Lowercase words only: "Dual-use ‘foundation’ model" and "dual use foundation model" read the same."""
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def list_items(text: str) -> list[str]:
