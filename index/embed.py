@@ -131,9 +131,13 @@ def model_fingerprint(name: str, model_dir: Path | None = None, precision: str =
 def _with_precision(fingerprint: str, precision: str) -> str:
     """An int8 model's vectors differ from float32's: an index built at one precision is not searched with the
     other (the float32 fingerprint is the one indexes built before the setting carry)."""
+    return fingerprint if _checked(precision) == "float32" else f"{fingerprint}-{precision}"
+
+
+def _checked(precision: str) -> str:
     if precision not in PRECISIONS:
         raise ValueError(f"unknown embedding precision '{precision}'; valid precisions are: {', '.join(PRECISIONS)}")
-    return fingerprint if precision == "float32" else f"{fingerprint}-{precision}"
+    return precision
 
 
 def length_order(lengths: list[int]) -> np.ndarray:
@@ -150,7 +154,7 @@ class Embedder:
     """A sentence-transformers model that returns L2-normalised float32 vectors."""
 
     model_id: str
-    fingerprint: str
+    weights_fingerprint: str  # of the model's files (`_fingerprint`); `fingerprint` adds the precision
     model: Any
     batch_size: int = 8
     precision: str = "float32"  # of the linear layers (`index.int8`)
@@ -159,7 +163,7 @@ class Embedder:
     def load(cls, name: str, batch_size: int = 8, allow_download: bool = False,
              model_dir: Path | None = None, precision: str = "float32") -> Embedder:
         path, is_local = resolve_model_path(name, model_dir)
-        fingerprint = _with_precision(_fingerprint(path, is_local), precision)
+        _checked(precision)  # before the model loads
         # A model of the plain shape (the shipped one) runs on torch alone: importing sentence-transformers
         # and transformers would cost a cold `policyqa ask` seconds, for the same vectors.
         plain = BertSentenceEncoder.load(Path(path)) if is_local else None
@@ -169,7 +173,8 @@ class Embedder:
             model = _sentence_transformer(name, path, allow_download)
             if precision == "int8":
                 model = int8_module(model)
-        return cls(model_id=name, fingerprint=fingerprint, model=model, batch_size=batch_size, precision=precision)
+        return cls(model_id=name, weights_fingerprint=_fingerprint(path, is_local), model=model,
+                   batch_size=batch_size, precision=precision)
 
     @classmethod
     def for_settings(cls, settings: Settings, name: str | None = None) -> Embedder:
@@ -184,8 +189,12 @@ class Embedder:
             return self
         if not isinstance(self.model, BertSentenceEncoder):
             return None
-        return replace(self, model=self.model.in_float32(), precision="float32",
-                       fingerprint=self.fingerprint.removesuffix(f"-{self.precision}"))
+        return replace(self, model=self.model.in_float32(), precision="float32")
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the vectors: the weights and the precision they run at."""
+        return _with_precision(self.weights_fingerprint, self.precision)
 
     @property
     def dimension(self) -> int:

@@ -8,7 +8,7 @@ document, and the same passages' sentences against several items of a frame.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -24,7 +24,7 @@ class MemoEmbedder(Embedder):
 
     @classmethod
     def of(cls, embedder: Embedder) -> MemoEmbedder:
-        return cls(embedder.model_id, embedder.fingerprint, embedder.model, embedder.batch_size)
+        return cls(**{f.name: getattr(embedder, f.name) for f in fields(Embedder)})
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
