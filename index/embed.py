@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -76,19 +78,26 @@ def _fingerprint(path: str, is_local: bool) -> str:
 
 
 # A process that answers queries encodes a query or a few dozen sentences at a time: one thread does that in
-# ~10 ms, where two threads that compete with any other busy process spin for ~500 ms. Torch's thread count is
-# process-wide, so it is set once, when a process takes the role (`use_query_threads`), never around each
+# ~10 ms, where two threads that compete with any other busy process spin for ~500 ms. Thread counts are
+# process-wide, so they are set once, when a process takes the role (`use_query_threads`), never around each
 # encode (concurrent requests would leave the process at whichever count was restored last). A process that
-# only builds keeps torch's default, one thread per core.
+# only builds keeps the libraries' defaults, one thread per core.
 QUERY_THREADS = 1
 
 
 def use_query_threads() -> None:
     """Make this process encode with QUERY_THREADS threads: called once by `search`, `ask`, `eval`, `serve` and
-    `ui` before they load the index (an index build inside `ui` then runs with the same count)."""
-    import torch
+    `ui` before they load the index. Query-sized calls run on numpy (`index.sentence_encoder`), so numpy's BLAS
+    is limited here; torch, which answering does not import, is limited now if it is loaded, else by the
+    variable it reads when it is (an index build inside `ui` then runs with the same count)."""
+    from threadpoolctl import threadpool_limits
 
-    torch.set_num_threads(QUERY_THREADS)
+    threadpool_limits(limits=QUERY_THREADS, user_api="blas")
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(QUERY_THREADS)
+    else:
+        os.environ["OMP_NUM_THREADS"] = str(QUERY_THREADS)
 
 
 # A load shorter than this shows no progress bar ("Loading weights" takes ~20 ms for the shipped model).

@@ -26,9 +26,12 @@ def is_down_projection(name: str) -> bool:
 
 
 def pack_int8(weight: Any, bias: Any) -> Any:
-    """The weight (out × in) quantised with one symmetric scale per output row, packed with its float bias."""
+    """The weight (out × in) quantised with one symmetric scale per output row, packed with its float bias
+    (torch tensors or numpy arrays)."""
     import torch
 
+    weight = torch.as_tensor(weight)
+    bias = None if bias is None else torch.as_tensor(bias)
     scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
     with warnings.catch_warnings():
         # quantised tensors are deprecated after the pinned torch release; it still has (and fbgemm uses) them

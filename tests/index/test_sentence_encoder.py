@@ -1,6 +1,7 @@
-"""The shipped model run by torch alone (index/sentence_encoder.py) against sentence-transformers running it:
-the same vectors and tokens on real corpus text; a model of another shape is left to sentence-transformers;
-and loading the shipped model imports neither sentence-transformers nor transformers."""
+"""The shipped model run without sentence-transformers (index/sentence_encoder.py) against sentence-transformers
+running it: the same vectors and tokens on real corpus text, from both kernel sets (numpy for a few texts, torch
+for many); a model of another shape is left to sentence-transformers; and loading the shipped model and
+encoding a few texts imports none of sentence-transformers, transformers and torch."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 from index.embed import Embedder, resolve_model_path
-from index.sentence_encoder import BertSentenceEncoder
+from index.sentence_encoder import NUMPY_MAX_TEXTS, BertSentenceEncoder, NumpyKernels, TorchKernels
 from ingest.settings import DEFAULT_EMBEDDER
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,16 +45,32 @@ def test_shipped_model_gives_the_vectors_and_tokens_sentence_transformers_gives(
     encoder = BertSentenceEncoder.load(model_folder)
     assert encoder is not None
     reference = SentenceTransformer(str(model_folder), device="cpu", local_files_only=True)
-    ours = encoder.encode(texts, batch_size=8)
+    ours = encoder.encode(texts, batch_size=8)  # numpy
+    on_torch = encoder.encode(texts * 3, batch_size=8)[:len(texts)]
     theirs = reference.encode(texts, batch_size=8, convert_to_numpy=True, normalize_embeddings=True)
     assert ours.shape == theirs.shape == (len(texts), reference.get_embedding_dimension())
-    assert float(np.abs(ours - theirs).max()) < 1e-5
+    assert float(np.abs(ours - theirs).max()) < 1e-5 and float(np.abs(on_torch - theirs).max()) < 1e-5
     one = encoder.encode([texts[-2]], batch_size=8)  # a batch of one is not padded
     assert float(np.abs(one[0] - theirs[-2]).max()) < 1e-5
     for text in texts:
         assert (encoder.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
                 == reference.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
     assert encoder.max_seq_length == reference.max_seq_length
+
+
+def test_a_few_texts_run_on_numpy_many_on_torch_with_the_same_vectors(model_folder: Path,
+                                                                      texts: list[str]) -> None:
+    encoder = BertSentenceEncoder.load(model_folder)
+    assert encoder is not None and len(texts) <= NUMPY_MAX_TEXTS < 3 * len(texts)
+    assert isinstance(encoder.kernels_for(len(texts)), NumpyKernels)
+    assert isinstance(encoder.kernels_for(3 * len(texts)), TorchKernels)
+    assert isinstance(encoder.int8().kernels_for(1), TorchKernels)  # numpy has no int8 kernels
+    few = encoder.encode(texts, batch_size=8)
+    many = encoder.encode(texts * 3, batch_size=8)
+    assert float(np.abs(few - many[:len(texts)]).max()) < 1e-6
+    assert np.allclose(np.linalg.norm(few, axis=1), 1.0, atol=1e-6)
+    # the longest text is cut at the window and the one-word text is not padded away, on both
+    assert float(np.abs(few[-3] - encoder.encode([texts[-3]])[0]).max()) < 1e-6
 
 
 def test_a_model_of_another_shape_is_left_to_sentence_transformers(model_folder: Path,
@@ -73,10 +90,10 @@ def test_a_model_of_another_shape_is_left_to_sentence_transformers(model_folder:
     assert embedder.encode(["Prohibited AI practices"]).shape == (1, embedder.dimension)
 
 
-def test_loading_the_shipped_model_imports_neither_sentence_transformers_nor_transformers() -> None:
+def test_loading_the_shipped_model_and_encoding_a_few_texts_imports_none_of_the_model_libraries() -> None:
     script = ("import sys; from index.embed import Embedder; from ingest.settings import DEFAULT_EMBEDDER; "
-              "e = Embedder.load(DEFAULT_EMBEDDER); assert e.encode(['x']).shape == (1, 384); "
-              "print(sorted(m for m in ('sentence_transformers', 'transformers') if m in sys.modules))")
+              "e = Embedder.load(DEFAULT_EMBEDDER); assert e.encode(['x'] * 20).shape == (20, 384); "
+              "print(sorted(m for m in ('sentence_transformers', 'transformers', 'torch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]", done.stderr

@@ -239,3 +239,18 @@ def test_the_ask_command_imports_no_model_reader_or_web_library_before_it_needs_
     done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_a_one_shot_ask_answers_without_loading_torch(built_settings: Settings) -> None:
+    """The command answering by itself embeds the question and the sentences it scores on numpy: importing torch
+    would cost it about a second of a cold start (README, Benchmarks)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from ui.cli import main; main(sys.argv[1:], standalone_mode=False); "
+              "print('loaded:', sorted(m for m in ('torch', 'sentence_transformers', 'transformers') "
+              "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script, *_args(built_settings), "ask", QUESTION],
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True)
+    assert "[1]" in done.stdout and "NIST AI Risk Management Framework" in done.stdout, done.stdout + done.stderr
+    assert done.stdout.rstrip().endswith("loaded: []"), done.stdout + done.stderr
