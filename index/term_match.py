@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from ingest.models import Chunk
 
-_QUOTED = re.compile(r"[‘'“\"]([^’'”\"]{2,80})[’'”\"]")
+_QUOTES = ("‘", "'", "“", '"')
+_QUOTED = re.compile(r"(?<![A-Za-z])[‘'“\"]([^’'”\"]{2,80})[’'”\"]")  # not the apostrophe of "RMF's"
 _CUE = re.compile(r"(?i)\b(?:defin\w*|mean\w*|counts? as|qualif\w* as|the term|what (?:is|are)|who (?:is|are))\b")
 # The phrase after a cue that names the term: "define deployer", "meaning of general-purpose AI model"
 # ("the term" counts only before a quoted term: "the term of office" asks no meaning).
@@ -48,7 +49,9 @@ def asked_phrases(question: str) -> list[str]:
     if not _CUE.search(question):
         return []
     phrases = [m.group(1) for m in _QUOTED.finditer(question)]
-    phrases += [_QUALIFIER.sub("", m.group("phrase")) for m in _AFTER_CUE.finditer(question)]
+    # a cue followed by a quoted phrase asks about that phrase, which is taken whole above
+    phrases += [_QUALIFIER.sub("", m.group("phrase")) for m in _AFTER_CUE.finditer(question)
+                if not m.group("phrase").startswith(_QUOTES)]
     return [p for p in dict.fromkeys(normalise(p) for p in phrases) if p]
 
 
@@ -64,13 +67,37 @@ def _holds(phrase: str, key: str) -> bool:
     return f" {key} " in padded or f" {key}s " in padded
 
 
+def abbreviations(term: str) -> set[str]:
+    """The names of a term written in capitals ("AI" of "Artificial Intelligence (AI)"), normalised.
+
+    >>> sorted(abbreviations("Artificial Intelligence (AI)")), sorted(abbreviations("deployer"))
+    (['ai'], [])
+    """
+    names = [name for alternative in term.split(" or ")
+             for name in (re.sub(r"\([^)]*\)", " ", alternative), *re.findall(r"\(([^)]+)\)", alternative))]
+    return {normalise(name) for name in names if name.strip().isupper()}
+
+
 def asked_terms(question: str, terms: Iterable[str]) -> set[str]:
     """Of the defined terms, those the question asks about: the longest names found in its asked phrases
-    ("general-purpose AI model", not also "AI model"), or the whole of a "what is X" question."""
+    ("general-purpose AI model", not also "AI model"), or the whole of a "what is X" question. An abbreviation
+    names its term only where it begins the phrase after the cue ("the definition of AI do EO 14110 and …"), or
+    as the whole of a quoted phrase: inside a name it is part of that name (a question on the "Human-AI
+    Configuration" risk, or on "AI actors", does not ask what AI is)."""
     phrases = asked_phrases(question)
+    quoted = {normalise(m.group(1)) for m in _QUOTED.finditer(question)}
     whole = whole_phrase(question)
-    found = {key for term in set(terms) for key in term_keys(term)
-             if any(_holds(p, key) for p in phrases) or whole in (key, f"{key}s")}
+
+    def names(phrase: str, key: str, short: set[str]) -> bool:
+        if key not in short:
+            return _holds(phrase, key)
+        return phrase in (key, f"{key}s") if phrase in quoted else f"{phrase} ".startswith((f"{key} ", f"{key}s "))
+
+    found = set()
+    for term in set(terms):
+        short = abbreviations(term)
+        found.update(key for key in term_keys(term)
+                     if whole in (key, f"{key}s") or any(names(p, key, short) for p in phrases))
     return {key for key in found if not any(other != key and _holds(other, key) for other in found)}
 
 

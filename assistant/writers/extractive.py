@@ -25,7 +25,7 @@ from assistant.text import lexical_overlap, sentences
 from assistant.writers.base import Draft, DraftSentence, TokenSink, WriteRequest
 from index.embed import Embedder
 from index.models import Passage
-from index.term_match import normalise
+from index.term_match import asked_terms, matches
 from ingest.registry import UNKNOWN, Registry
 
 MIN_WORDS = 5
@@ -321,9 +321,7 @@ def _definition_asked(request: WriteRequest) -> DraftSentence | None:
     first = request.passages[0].chunk if request.passages else None
     if request.intent.kind != "definition" or first is None or first.kind != "definition" or not first.term:
         return None
-    # the whole term, as written, not `term_match.asked_terms`: its alias keys ("ai" of "Artificial Intelligence
-    # (AI)") would take OMB's definition of AI for a question on the "Human-AI Configuration" risk
-    if normalise(first.term) not in normalise(request.question):
+    if not matches(first, asked_terms(request.question, [first.term])):
         return None
     return DraftSentence(first.text, (1,), display=_capitalised(display_text(first.text)))
 

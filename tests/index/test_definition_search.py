@@ -59,8 +59,21 @@ def test_a_question_about_something_else_promotes_no_definition(searcher: Search
     assert asked_terms("How long is the term of office of members of the AI Act's advisory forum?",
                        ["artificial intelligence or AI", "AI Office"]) == set()
     assert term_keys("artificial intelligence or AI") == ["artificial intelligence", "ai"]
+    hybrid = searcher.search("What does the generative AI profile mean by the 'Human-AI Configuration' risk?", k=3)
+    assert hybrid[0].chunk.kind == "text" and hybrid[0].chunk.text.startswith("2.7. Human-AI Configuration")
     hybrid = searcher.search("emotion recognition in the workplace", k=3)
     assert hybrid[0].chunk.kind == "text" and hybrid[0].chunk.section.endswith("Recital (18)")
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("What does the generative AI profile mean by the 'Human-AI Configuration' risk?", set()),
+    ("Where does the NIST AI RMF's definition of 'AI actors' come from?", set()),
+    ("What does 'AI' mean in the OMB memo?", {"ai"}),
+    ("Which older definition of AI do EO 14110 and the NIST AI RMF share?", {"ai"}),
+    ("What is meant by AI system?", {"ai system"}),
+])
+def test_an_abbreviation_names_its_term_only_as_the_phrase_asked(question: str, asked: set[str]) -> None:
+    assert asked_terms(question, ["Artificial Intelligence (AI)", "AI system", "AI Office"]) == asked
 
 
 def test_a_definition_and_the_text_chunk_holding_it_do_not_both_rank(searcher: Searcher) -> None:
