@@ -215,8 +215,8 @@ def _build_locked(backend: RetrievalBackend, settings: Settings, files: list[tup
     try:
         new_chunks = [c for doc_id in sorted(fresh) for c in fresh[doc_id][1]]
         vectors, report.embedded = embed_with_cache(
-            [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache, embedder.encode,
-            progress=progress)
+            [embedding_text(c, settings.embed_prefix) for c in new_chunks], cache,
+            lambda texts: embedder.encode(texts, bulk=True), progress=progress)
     finally:
         cache.close()
 

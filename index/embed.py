@@ -217,16 +217,20 @@ class Embedder:
         """Tokens the model sees for `text`, special tokens included."""
         return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], progress: bool = False, bulk: bool = False) -> np.ndarray:
         """Vectors of `texts`, in order. The texts are embedded longest first, so that each batch holds texts
-        of nearly the same token count and pads little; the vectors are the ones `texts` in any order give."""
+        of nearly the same token count and pads little; the vectors are the ones `texts` in any order give.
+        `bulk`: a part of a build, which the shipped model embeds on torch's kernels however few the texts (a
+        question and its sentences run on numpy's: `index.sentence_encoder`)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # a single batch (a query, a few sentences) pads the same in any order: no need to count its tokens
         lengths = [self.count_tokens(text) for text in texts] if len(texts) > self.batch_size else [0] * len(texts)
         order = length_order(lengths)
+        kernel_choice = {"bulk": bulk} if isinstance(self.model, BertSentenceEncoder) else {}
         vectors = self.model.encode([texts[i] for i in order], batch_size=self.batch_size,
-                                    show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True)
+                                    show_progress_bar=progress, convert_to_numpy=True, normalize_embeddings=True,
+                                    **kernel_choice)
         restored = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
         restored[order] = vectors
         return restored

@@ -26,10 +26,10 @@ class MemoEmbedder(Embedder):
     def of(cls, embedder: Embedder) -> MemoEmbedder:
         return cls(**{f.name: getattr(embedder, f.name) for f in fields(Embedder)})
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], progress: bool = False, bulk: bool = False) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
         if missing:
-            self.vectors.update(zip(missing, super().encode(missing, progress)))
+            self.vectors.update(zip(missing, super().encode(missing, progress, bulk)))
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self.vectors[t] for t in texts])

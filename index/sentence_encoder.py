@@ -4,8 +4,8 @@ libraries cost a one-shot `policyqa ask` three to four seconds of a cold start o
 
 The forward pass is written once and runs on one of two kernel sets. A call of a few texts (a query, the
 sentences an answer scores) runs on numpy, so that answering never imports torch (0.9-1.3 s of a one-shot `ask`
-on two cores); a larger call (a build) and every int8 call run on torch, whose fused kernels embed a build's
-chunks 1.6 times as fast as numpy does (README, Benchmarks).
+on two cores); a bulk call (a build's chunks), a larger one and every int8 call run on torch, whose fused
+kernels embed a build's chunks 1.6 times as fast as numpy does on two threads (README, Benchmarks).
 
 >>> encoder = BertSentenceEncoder.load(Path(get_model_path()))  # doctest: +SKIP
 >>> encoder.encode(["Prohibited AI practices"], batch_size=8).shape  # doctest: +SKIP
@@ -109,19 +109,20 @@ class BertSentenceEncoder:
         encoder = self.batcher if truncation else self.counter
         return {"input_ids": encoder.encode(text, add_special_tokens=add_special_tokens).ids}
 
-    def kernels_for(self, text_count: int) -> Kernels:
-        """numpy for a float32 call of at most NUMPY_MAX_TEXTS texts, torch otherwise."""
-        if not self.packed and text_count <= NUMPY_MAX_TEXTS:
+    def kernels_for(self, text_count: int, bulk: bool = False) -> Kernels:
+        """numpy for a float32 call of at most NUMPY_MAX_TEXTS texts that is not part of a bulk job, torch
+        otherwise."""
+        if not self.packed and not bulk and text_count <= NUMPY_MAX_TEXTS:
             return NumpyKernels(self.weights, float(self.config["layer_norm_eps"]))
         return TorchKernels(self.weights, float(self.config["layer_norm_eps"]), self.packed)
 
     def encode(self, texts: list[str], batch_size: int = 32, show_progress_bar: bool = False,
-               convert_to_numpy: bool = True, normalize_embeddings: bool = True) -> np.ndarray:
+               convert_to_numpy: bool = True, normalize_embeddings: bool = True, bulk: bool = False) -> np.ndarray:
         """L2-normalised float32 vectors of `texts`, in order; the longest are batched together first, as
-        sentence-transformers batches them, so that a batch pads little."""
+        sentence-transformers batches them, so that a batch pads little. `bulk`: one of many calls of a build."""
         from tqdm import tqdm
 
-        kernels = self.kernels_for(len(texts))
+        kernels = self.kernels_for(len(texts), bulk)
         order = np.argsort([-len(text) for text in texts], kind="stable")
         vectors = np.zeros((len(texts), self.get_embedding_dimension()), dtype=np.float32)
         starts = range(0, len(texts), batch_size)

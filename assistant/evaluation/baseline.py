@@ -54,7 +54,7 @@ class EmbedderEmbeddings(Embeddings):
         self.progress = progress
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.encode(list(texts), progress=self.progress).tolist()
+        return self.embedder.encode(list(texts), progress=self.progress, bulk=True).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.encode([text])[0].tolist()
