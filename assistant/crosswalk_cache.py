@@ -33,10 +33,12 @@ CACHE_FORMAT = 1  # raise when the stored form or the way cells are made changes
 
 
 def cache_key(assistant: Assistant, frame: Frame) -> str:
-    """What a stored crosswalk must match: index version, frame file, and the settings that shape evidence."""
+    """What a stored crosswalk must match: index version, frame file, the settings that shape evidence, and the
+    manifest's registry (its jurisdictions' terms route items and its secondary documents yield citations; the
+    manifest may change without a rebuild)."""
     s = assistant.settings
     shaping = [CACHE_FORMAT, index_version(assistant), frame.fingerprint, s.embedder, s.search_mode, s.fusion,
-               s.fusion_alpha, s.reranker, s.abstain_threshold, s.support_threshold]
+               s.fusion_alpha, s.reranker, s.abstain_threshold, s.support_threshold, repr(assistant.registry)]
     return hashlib.sha256(json.dumps(shaping, default=str).encode()).hexdigest()[:16]
 
 

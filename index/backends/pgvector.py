@@ -139,14 +139,17 @@ class PgVectorBackend:
         return IndexManifest.from_json(json.dumps({**data, "documents": documents}))
 
     def version(self) -> str:
+        """`pg-<generation>-<row version>`: the generation counts the builds, and the row's transaction id
+        (`xmin`) tells a recreated table from the old one, whose generation also started at 1 (a running
+        service would otherwise keep the old index)."""
         try:
-            rows = self._query("SELECT generation FROM policyqa_index")
+            rows = self._query("SELECT generation, xmin FROM policyqa_index")
         except psycopg.errors.UndefinedTable:
             rows = []
         if not rows:
             raise IndexNotBuiltError(f"no index in the PostgreSQL database {self.where}: "
                                      "run `policyqa index build` first")
-        return f"pg-{rows[0][0]}"
+        return f"pg-{rows[0][0]}-{rows[0][1]}"
 
     def count(self) -> int:
         return int(self._query(f"SELECT count(*) FROM {CHUNKS}")[0][0])

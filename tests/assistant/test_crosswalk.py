@@ -106,6 +106,14 @@ def test_the_cache_is_read_back_whole_and_made_again_when_frame_or_index_changes
     stored = json.loads((cache / "small.document.json").read_text())
     assert stored["index_version"].startswith("2099-01-01") and len(stored["cells"]) == 2 * 13
 
+    eu = assistant.registry.get("eu")
+    fewer_terms = replace(assistant.registry, jurisdictions=tuple(
+        replace(j, terms=tuple(t for t in j.terms if t != "ai office")) if j is eu else j
+        for j in assistant.registry.jurisdictions))
+    assert "ai office" in eu.terms
+    assert cache_key(replace(rebuilt, registry=fewer_terms), changed) != cache_key(rebuilt, changed)
+    assert not cached_crosswalk(replace(rebuilt, registry=fewer_terms), changed, facts, "document", cache).from_cache
+
 
 def test_an_unreadable_cache_file_is_made_again(assistant: Assistant, facts: dict, small_frame,
                                                 tmp_path: Path) -> None:

@@ -97,6 +97,19 @@ def test_an_incremental_build_replaces_a_changed_document_and_removes_a_deleted_
     assert "procurement officers" in top[0].chunk.text
 
 
+def test_a_recreated_index_table_is_a_new_version(both: tuple[Settings, Settings],
+                                                  session_embedder: Embedder) -> None:
+    import psycopg
+
+    _, pg = both
+    first = open_backend(pg).version()
+    with psycopg.connect(pg.pg_dsn, autocommit=True) as connection:
+        connection.execute("DROP TABLE policyqa_index")
+    assert build(pg, session_embedder).status == "built"
+    again = open_backend(pg).version()
+    assert first.startswith("pg-1-") and again.startswith("pg-1-") and again != first
+
+
 def test_a_second_build_against_the_same_database_is_refused(both: tuple[Settings, Settings],
                                                              session_embedder: Embedder) -> None:
     _, pg = both
