@@ -17,7 +17,8 @@ from ingest.structure import Block, sheet_changes
 TokenCounter = Callable[[str], int]
 
 # Bumped whenever cleaning, structure or chunking changes what chunks a document yields: indexes rebuild.
-CHUNKER_VERSION = 7  # 7: the lead-in of the list a chunk opens inside; 6: printed page labels, OECD and OMB structure
+CHUNKER_VERSION = 8  # 8: "div." of a statute citation ends no sentence; 7: the lead-in of the list a chunk opens
+# inside; 6: printed page labels, OECD and OMB structure
 
 # Units that are cited by their number: never merged with a neighbour, even when tiny.
 CITABLE_UNITS = frozenset({"article", "recital", "annex", "subcategory"})

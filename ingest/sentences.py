@@ -14,7 +14,7 @@ import re
 _BOUNDARY = re.compile(r"([.!?;])[\"”’)]?\s+(?=[\"“(‘]?[A-Z0-9(])")
 # A full stop that ends an abbreviation or initials ("U.S.C.", "e.g.", "Art."), not a sentence.
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:e\.g|i\.e|vs|cf|al|Mr|Ms|Dr|Inc|Ltd|St|Pub|Art|Arts|Sec|Secs|Vol|"
-                           r"Ch|Reg|Fig|pp?)\.)$")
+                           r"Ch|Reg|Fig|div|pp?)\.)$")
 # Before a number only: "No. 5", "Pub. L. 117-167"; elsewhere "No." may be an answer and "Annex I." ends a sentence.
 _BEFORE_NUMBER = re.compile(r"\b(?:Nos?|[A-Z])\.$")
 _LEADING_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.$")  # `5. The provider…`: the number opens a sentence

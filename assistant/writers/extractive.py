@@ -97,6 +97,19 @@ def display_text(sentence: str) -> str:
     return _LABEL.sub("", sentence, count=1).strip()
 
 
+_LIST_ENDING = re.compile(r"\s*(?:[;,]\s*(?:and|or)?|:)\s*$")
+
+
+def as_prose(sentence: str) -> str:
+    """A list item shown as a sentence of the answer ends with a full stop, not with the ";", "; and" or "; or"
+    that joined it to the next item (the citation keeps the quote as written).
+
+    >>> as_prose("the use of AI systems to infer emotions … for medical or safety reasons; or")
+    'the use of AI systems to infer emotions … for medical or safety reasons.'
+    """
+    return _LIST_ENDING.sub(".", sentence) if _LIST_ENDING.search(sentence) else sentence
+
+
 def candidates(passages: tuple[Passage, ...], top: int, fact_kind: str = "") -> list[Candidate]:
     """The sentences worth quoting from the top passages; for a question asking for a kind of fact, also those
     of the later passages that hold one, and those that hold one while announcing a list."""
@@ -268,9 +281,9 @@ class ExtractiveWriter:
                                              pool[i].position))
 
     def _sentence(self, request: WriteRequest, candidate: Candidate, first: bool, labelled: bool) -> DraftSentence:
-        shown = display_text(candidate.text)
+        shown = as_prose(display_text(candidate.text))
         if labelled:
-            shown = f"{self.registry.name(candidate.jurisdiction)}: {shown}"
+            shown = f"{self.registry.name(candidate.jurisdiction)}: {_capitalised(shown)}"
         elif first and request.intent.kind == "yesno":
             section = request.passages[candidate.passage_number - 1].chunk.section
             shown = _with_polarity(request.question, f"{section} {candidate.text}", shown)

@@ -134,6 +134,9 @@ def test_permission_question_settled_by_a_prohibition_opens_with_no(assistant: A
     answer = assistant.ask("May employers use AI to detect how their staff feel?")
     assert answer.kind == "yesno" and answer.text.startswith("No. ")
     assert "medical or safety reasons" in answer.text
+    # the item is shown as a sentence; its citation keeps the item's own ending
+    assert answer.text.split(" [1]")[0].endswith("medical or safety reasons.")
+    assert answer.citations[0].quote.endswith("medical or safety reasons;")
 
 
 def test_amount_question_leads_with_the_largest_amount(assistant: Assistant) -> None:
@@ -175,6 +178,9 @@ def test_comparison_gives_one_labelled_sentence_per_jurisdiction(assistant: Assi
     assert answer.sentences[0].text.startswith("European Union: ")
     assert any(s.text.startswith("United States: ") for s in answer.sentences)
     assert {c.passage.chunk.jurisdiction for c in answer.citations} >= {"eu", "us"}
+    # each sentence opens with a capital after its label, and a statute citation's "div." does not cut it short
+    assert all(s.text.split(": ", 1)[1][:1].isupper() for s in answer.sentences)
+    assert not any(c.quote.endswith(" div.") for c in answer.citations)
 
 
 def test_follow_up_is_shown_as_a_grammatical_question_with_its_filter(assistant: Assistant) -> None:

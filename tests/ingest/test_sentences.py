@@ -33,6 +33,8 @@ def split(text: str, semicolons: bool = True) -> list[str]:
     ("listed in Annex I. The next one.", ["listed in Annex I.", "The next one."]),
     ("No. The Act bans it.", ["No.", "The Act bans it."]),
     ("the first; (b) the second.", ["the first;", "(b) the second."]),
+    ("the Advancing American AI Act (Public Law 117–263, div. G, title LXXII). Next.",
+     ["the Advancing American AI Act (Public Law 117–263, div. G, title LXXII).", "Next."]),
 ])
 def test_sentences_end_at_full_stops_but_not_after_abbreviations(text: str, expected: list[str]) -> None:
     assert split(text) == expected
