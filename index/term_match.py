@@ -48,11 +48,16 @@ def asked_phrases(question: str) -> list[str]:
     """The phrases of a question that may hold the term it asks about (normalised); [] when it asks no meaning."""
     if not _CUE.search(question):
         return []
-    phrases = [m.group(1) for m in _QUOTED.finditer(question)]
-    # a cue followed by a quoted phrase asks about that phrase, which is taken whole above
-    phrases += [_QUALIFIER.sub("", m.group("phrase")) for m in _AFTER_CUE.finditer(question)
-                if not m.group("phrase").startswith(_QUOTES)]
-    return [p for p in dict.fromkeys(normalise(p) for p in phrases) if p]
+    # a cue followed by a quoted phrase asks about that phrase, which is taken whole
+    phrases = quoted_phrases(question) + [normalise(_QUALIFIER.sub("", m.group("phrase")))
+                                          for m in _AFTER_CUE.finditer(question)
+                                          if not m.group("phrase").startswith(_QUOTES)]
+    return [p for p in dict.fromkeys(phrases) if p]
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """The phrases in quotation marks (normalised): "the 'Human-AI Configuration' risk" → human ai configuration."""
+    return [normalise(m.group(1)) for m in _QUOTED.finditer(question)]
 
 
 def whole_phrase(question: str) -> str:
@@ -85,7 +90,7 @@ def asked_terms(question: str, terms: Iterable[str]) -> set[str]:
     as the whole of a quoted phrase: inside a name it is part of that name (a question on the "Human-AI
     Configuration" risk, or on "AI actors", does not ask what AI is)."""
     phrases = asked_phrases(question)
-    quoted = {normalise(m.group(1)) for m in _QUOTED.finditer(question)}
+    quoted = set(quoted_phrases(question))
     whole = whole_phrase(question)
 
     def names(phrase: str, key: str, short: set[str]) -> bool:

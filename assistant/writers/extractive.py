@@ -107,7 +107,7 @@ def as_prose(sentence: str) -> str:
     >>> as_prose("the use of AI systems to infer emotions … for medical or safety reasons; or")
     'the use of AI systems to infer emotions … for medical or safety reasons.'
     """
-    return _LIST_ENDING.sub(".", sentence) if _LIST_ENDING.search(sentence) else sentence
+    return _LIST_ENDING.sub(".", sentence, count=1)
 
 
 def candidates(passages: tuple[Passage, ...], top: int, fact_kind: str = "") -> list[Candidate]:
@@ -256,8 +256,9 @@ class ExtractiveWriter:
         kind = request.intent.kind
         if not chosen:
             return None
-        giving = [i for i in chosen if _EXAMPLES.search(pool[i].text)]
-        if giving and _EXAMPLES_QUESTION.search(request.question):
+        giving = [i for i in chosen if _EXAMPLES.search(pool[i].text)] \
+            if _EXAMPLES_QUESTION.search(request.question) else []
+        if giving:
             return max(giving, key=lambda i: float(relevance[i]))
         if kind in ("amount", "count", "date", "name"):
             holding = [i for i in chosen if facts_of_kind(pool[i].text, kind)]
