@@ -38,10 +38,12 @@ ACTOR_TERMS: dict[str, tuple[str, ...]] = {
 _COMPARISON = re.compile(r"\b(compare|comparison|contrast|differ|differs|difference|differences|versus|vs\.?|"
                          r"similar|similarities|in common|whereas|how do .+ and .+ (approach|treat|define|handle))\b",
                          re.IGNORECASE)
-_LIST = re.compile(r"\b(which|what) (ai )?(practices|principles|functions|categories|obligations|requirements|"
-                   r"characteristics|actions|areas|uses|systems|rights|steps|elements|measures|recommendations|"
-                   r"pillars|values|criteria|types|kinds)\b|\blist\b|\bname (the|all)\b|\benumerate\b|"
-                   r"\bwhat are the\b", re.IGNORECASE)
+# "What additional obligations …", "What minimum risk management practices …": up to three words may qualify
+# the things listed, none of them the question's verb
+_LIST = re.compile(r"\b(which|what) ((?!is\b|are\b|does\b|do\b)[\w-]+ ){0,3}(practices|principles|functions|"
+                   r"categories|obligations|requirements|characteristics|actions|areas|uses|systems|rights|steps|"
+                   r"elements|measures|recommendations|pillars|values|criteria|types|kinds|duties|conditions|"
+                   r"safeguards)\b|\blist\b|\bname (the|all)\b|\benumerate\b|\bwhat are the\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(define|defines|defined|definition|meaning of|what is meant by|what does .+ mean|"
                          r"what counts as|what is an?|what are)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\b(what|which) (minimum |maximum )?age\b", re.IGNORECASE)

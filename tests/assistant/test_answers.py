@@ -130,6 +130,27 @@ def test_list_question_gets_every_item_of_the_enumeration_with_its_lead_in(assis
     assert_citations_resolve(answer)
 
 
+def test_list_named_with_qualifying_words_is_gathered_from_its_article(assistant: Assistant) -> None:
+    answer = assistant.ask("What additional obligations apply to providers of general-purpose AI models with "
+                           "systemic risk?")
+    bullets = [s for s in answer.sentences if s.bullet]
+    assert len(bullets) == 4, answer.text  # Article 55(1)(a)–(d)
+    assert "adversarial testing" in bullets[0].text
+    assert all("Article 55" in c.passage.chunk.section for c in answer.citations)
+    assert_citations_resolve(answer)
+
+
+def test_list_question_is_not_answered_by_an_enumeration_about_something_else(assistant: Assistant) -> None:
+    # Article 1's "This Regulation lays down:" is an enumeration among the passages, but not of the principles
+    answer = assistant.ask("Which seven ethical principles from the 2019 AI HLEG guidelines does the AI Act recall?")
+    assert not any(s.bullet for s in answer.sentences), answer.text
+    assert "This Regulation lays down" not in answer.text
+    # the sentence that names the seven follows the one that announces them, from the same recital
+    assert "human agency and oversight" in answer.text
+    assert {c.passage.chunk.section for c in answer.citations} == {"Recital (27)"}
+    assert_citations_resolve(answer)
+
+
 def test_permission_question_settled_by_a_prohibition_opens_with_no(assistant: Assistant) -> None:
     answer = assistant.ask("May employers use AI to detect how their staff feel?")
     assert answer.kind == "yesno" and answer.text.startswith("No. ")
